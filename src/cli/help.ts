@@ -1,0 +1,26 @@
+/** `--help` text: every command, the config lookup order and the exit codes. */
+import { VERSION } from '../version.ts';
+
+export const HELP = `agent-log-exporter ${VERSION}
+Ships the console logs and events of AI-agent sandboxes (Azure AI Foundry, Hill90,
+Daytona, AgentBox) to an OpenTelemetry endpoint over OTLP/HTTP, resuming exactly
+where each stream stopped.
+
+Usage:
+  agent-log-exporter [run] [--config FILE]          run the daemon (default command)
+  agent-log-exporter validate [--config FILE]       check a config, print every problem
+  agent-log-exporter checkpoints list [STREAM] [--config FILE]
+                                                    show where each stream stands
+  agent-log-exporter checkpoints reset [STREAM] [--config FILE]
+                                                    forget checkpoints (all, a source, or one stream)
+  agent-log-exporter tail [--config FILE] [--source NAME] [--json]
+  agent-log-exporter demo
+
+Options:
+  -c, --config FILE   config file (default: $AGENT_LOG_EXPORTER_CONFIG, else ./agent-log-exporter.yaml)
+  -h, --help          this help
+  -v, --version       print the version
+
+Exit codes: 0 clean stop, 1 fatal runtime error, 2 bad usage or invalid config.
+Signals: SIGTERM/SIGINT stop gracefully within shutdown_timeout (a second one exits at once).
+`;

@@ -1,0 +1,13 @@
+/** Load a config for a command, or stop with exit 2 and every problem, one per line. */
+import type { Config } from '../config/schema.ts';
+import { formatIssue } from '../config/issues.ts';
+import { loadConfig } from '../config/load.ts';
+import { CliError, EXIT_USAGE } from './errors.ts';
+
+export function loadOrExplain(configPath: string, env: NodeJS.ProcessEnv): Config {
+  const result = loadConfig(configPath, env);
+  if (result.ok) return result.config;
+  const lines = result.issues.map(formatIssue);
+  const count = result.issues.length;
+  throw new CliError(`${lines.join('\n')}\n${count} problem${count === 1 ? '' : 's'} in ${configPath}; nothing was started.`, EXIT_USAGE);
+}

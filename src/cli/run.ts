@@ -1,0 +1,46 @@
+/**
+ * `run`: the daemon. Loads the config (exit 2 on any problem), starts the pipeline and
+ * stops it gracefully on SIGTERM/SIGINT within `shutdown_timeout`; a second signal exits
+ * at once (what is in the spool stays there).
+ */
+import type { Config } from '../config/schema.ts';
+import { collectSecretValues } from '../config/redact.ts';
+import { startDaemon } from '../lifecycle/daemon.ts';
+import { SourceUnavailableError } from '../sources/registry.ts';
+import { Events } from '../telemetry/events.ts';
+import { createLogger } from '../telemetry/logger.ts';
+import { CliError, EXIT_FATAL, EXIT_OK, EXIT_USAGE } from './errors.ts';
+import { loadOrExplain } from './load.ts';
+
+export async function runCommand(configPath: string, env: NodeJS.ProcessEnv): Promise<number> {
+  const config: Config = loadOrExplain(configPath, env);
+  const logger = createLogger({ level: config.log.level, format: config.log.format, secrets: collectSecretValues(config) });
+  const events = new Events(logger);
+  let daemon;
+  try {
+    daemon = startDaemon(config, { logger, events });
+  } catch (error) {
+    if (error instanceof SourceUnavailableError) throw new CliError(error.message, EXIT_USAGE);
+    throw new CliError(`cannot start: ${(error as Error).message}`, EXIT_FATAL);
+  }
+  return new Promise<number>((resolve) => {
+    let signals = 0;
+    const onSignal = (signal: NodeJS.Signals): void => {
+      signals += 1;
+      if (signals > 1) {
+        logger.warn({ event: 'daemon.forced_exit', signal }, 'second signal: exiting at once; undelivered batches stay in the spool');
+        process.exit(EXIT_FATAL);
+      }
+      logger.info({ event: 'daemon.signal', signal }, 'signal received');
+      daemon.shutdown(config.shutdown_timeout).then(
+        () => resolve(EXIT_OK),
+        (error: unknown) => {
+          logger.error({ event: 'daemon.shutdown_failed', reason: (error as Error).message }, 'shutdown failed');
+          resolve(EXIT_FATAL);
+        },
+      );
+    };
+    process.on('SIGTERM', onSignal);
+    process.on('SIGINT', onSignal);
+  });
+}

@@ -1,0 +1,187 @@
+// `${env:NAME}`, `${env:NAME:-default}` and `$${` (a literal `${`) in the config file.
+//
+// How, and why this way: substituting into the raw text would let a value change the YAML
+// (a token containing ": " or " #" turns into a mapping or a comment) and would shift every
+// position after it. Substituting only into parsed scalars cannot change the structure, but an
+// unquoted reference inside a flow collection (`{token: ${env:T}}`) is not valid YAML to begin
+// with. So we do both halves: before parsing, each reference in the text is replaced by a
+// placeholder of exactly the same length made only of letters and digits (valid in every YAML
+// context, and every offset stays the same, so LINE:COL of all nodes and errors are exact); after
+// parsing, each scalar's placeholders are replaced by the values, on the node. References that
+// end up in comments are never resolved, so they never raise an issue.
+//
+// Typing follows the OpenTelemetry Collector: a plain (unquoted) scalar that is exactly one
+// reference takes the YAML type of the value (`tail: ${env:TAIL}` with TAIL=200 is a number);
+// quoted or embedded references stay strings. Re-typed values are remembered so the loader can
+// fall back to the string when the schema wants one (a numeric API key). A default is used only
+// when the variable is unset: a variable set to "" stays "".
+import { isAlias, isMap, isPair, isScalar, isSeq, parseDocument, type Document, type LineCounter, type Node, type Scalar } from 'yaml';
+
+export type Env = Record<string, string | undefined>;
+export type PathSegment = string | number;
+
+/** A problem with a reference, at its offset in the original text. */
+export interface EnvIssue {
+  offset: number;
+  path: PathSegment[];
+  message: string;
+  hint: string;
+}
+
+export interface ParsedYaml {
+  doc: Document;
+  issues: EnvIssue[];
+  /** String forms of the values that were re-typed, by `pathKey(path)`. */
+  retyped: Map<string, string>;
+  /** Paths whose value has an unresolved reference: schema issues there would only repeat it. */
+  unresolved: PathSegment[][];
+}
+
+interface Reference {
+  offset: number;
+  body: string;
+  placeholder: string;
+}
+
+export const pathKey = (path: readonly PathSegment[]): string => JSON.stringify(path);
+
+const REFERENCE = /\$\$\{|\$\{([^}\n]*)\}/g;
+const ENV_BODY = /^env:([A-Za-z_][A-Za-z0-9_]*)(:-([^]*))?$/;
+const REFERENCE_HINT = 'write ${env:NAME} or ${env:NAME:-default}; $${ gives a literal ${';
+
+/** Parses YAML text with every env reference resolved; positions refer to `text` as given. */
+export function parseYamlWithEnv(text: string, env: Env, lineCounter: LineCounter): ParsedYaml {
+  const { masked, refs, marker } = mask(text);
+  const doc = parseDocument(masked, { lineCounter, prettyErrors: false });
+  const result: ParsedYaml = { doc, issues: [], retyped: new Map(), unresolved: [] };
+  if (doc.contents) walk(doc.contents, [], { text, env, refs, marker, result });
+  return result;
+}
+
+function mask(text: string): { masked: string; refs: Reference[]; marker: string } {
+  const marker = pickMarker(text);
+  const refs: Reference[] = [];
+  const masked = text.replace(REFERENCE, (match: string, body: string | undefined, offset: number) => {
+    if (body === undefined) return match; // `$${`: unescaped later, inside the scalar
+    const placeholder = `${marker}${refs.length.toString(36)}`.padEnd(match.length, 'Z');
+    // Too short for a placeholder (`${}`, `${a}`): never valid, reported from the scalar as is.
+    if (placeholder.length > match.length || !placeholder.endsWith('Z')) return match;
+    refs.push({ offset, body, placeholder });
+    return placeholder;
+  });
+  return { masked, refs, marker };
+}
+
+// Upper-case letters that do not occur in the file; the index after them is lower-case base 36
+// and ends at the first 'Z' of the padding, so a placeholder can always be read back.
+function pickMarker(text: string): string {
+  let marker = 'QX';
+  while (text.includes(marker)) marker += 'Q';
+  return marker;
+}
+
+interface WalkContext {
+  text: string;
+  env: Env;
+  refs: Reference[];
+  marker: string;
+  result: ParsedYaml;
+}
+
+function walk(node: Node, path: PathSegment[], ctx: WalkContext): void {
+  if (isMap(node)) {
+    for (const pair of node.items) {
+      if (!isPair(pair)) continue;
+      let key: PathSegment = '';
+      if (isScalar(pair.key)) {
+        substitute(pair.key, path, ctx, false);
+        key = String(pair.key.value);
+      }
+      if (pair.value && typeof pair.value === 'object' && !isAlias(pair.value)) walk(pair.value as Node, [...path, key], ctx);
+    }
+  } else if (isSeq(node)) {
+    node.items.forEach((item, i) => {
+      if (item && typeof item === 'object' && !isAlias(item)) walk(item as Node, [...path, i], ctx);
+    });
+  } else if (isScalar(node)) {
+    substitute(node, path, ctx, true);
+  }
+}
+
+function substitute(scalar: Scalar, path: PathSegment[], ctx: WalkContext, isValue: boolean): void {
+  const original = scalar.value;
+  if (typeof original !== 'string' || !original.includes('$') && !original.includes(ctx.marker)) return;
+  const token = new RegExp(`\\$\\$\\{|\\$\\{|${ctx.marker}([0-9a-z]+)Z`, 'g');
+  let out = '';
+  let last = 0;
+  let wholeRef: Reference | undefined;
+  let unresolved = false;
+  for (let m = token.exec(original); m; m = token.exec(original)) {
+    out += original.slice(last, m.index);
+    last = token.lastIndex;
+    if (m[0] === '$${') {
+      out += '${';
+      continue;
+    }
+    const ref = m[1] === undefined ? undefined : ctx.refs[Number.parseInt(m[1], 36)];
+    if (!ref || !original.startsWith(ref.placeholder, m.index)) {
+      out += m[0];
+      // A `${` the mask left alone: unterminated or too short to be a reference.
+      if (m[0] === '${') addIssue(ctx, leftoverOffset(scalar, ctx.text), path, 'invalid substitution', REFERENCE_HINT);
+      continue;
+    }
+    last = m.index + ref.placeholder.length;
+    token.lastIndex = last;
+    if (m.index === 0 && last === original.length) wholeRef = ref;
+    const value = resolve(ref, path, ctx);
+    if (value === undefined) unresolved = true;
+    out += value ?? '';
+  }
+  out += original.slice(last);
+  if (unresolved) ctx.result.unresolved.push(path);
+  if (isValue && wholeRef && !unresolved && scalar.type === 'PLAIN' && !scalar.tag) {
+    const typed = retype(out);
+    if (typed !== out) ctx.result.retyped.set(pathKey(path), out);
+    scalar.value = typed;
+    return;
+  }
+  scalar.value = out;
+}
+
+function resolve(ref: Reference, path: PathSegment[], ctx: WalkContext): string | undefined {
+  const m = ENV_BODY.exec(ref.body);
+  if (!m) {
+    addIssue(ctx, ref.offset, path, 'invalid substitution', REFERENCE_HINT);
+    return undefined;
+  }
+  const name = m[1] ?? '';
+  const value = ctx.env[name];
+  if (value !== undefined) return value;
+  if (m[2] !== undefined) return m[3] ?? '';
+  addIssue(ctx, ref.offset, path, `environment variable ${name} is not set`, `set the variable or use \${env:${name}:-default}`);
+  return undefined;
+}
+
+function addIssue(ctx: WalkContext, offset: number, path: PathSegment[], message: string, hint: string): void {
+  ctx.result.issues.push({ offset, path, message, hint });
+}
+
+function leftoverOffset(scalar: Scalar, text: string): number {
+  const [start, end] = scalar.range ?? [0, 0];
+  const at = text.slice(start, end).search(/(?<!\$)\$\{/);
+  return at < 0 ? start : start + at;
+}
+
+// The YAML 1.2 core schema's scalar types, applied to a substituted plain scalar. The empty
+// string stays a string: `listen: ${env:LISTEN}` with LISTEN="" must mean "", not null.
+function retype(value: string): unknown {
+  if (/^(?:true|True|TRUE)$/.test(value)) return true;
+  if (/^(?:false|False|FALSE)$/.test(value)) return false;
+  if (/^(?:null|Null|NULL|~)$/.test(value)) return null;
+  if (/^[-+]?[0-9]+$/.test(value)) {
+    const n = Number(value);
+    return Number.isSafeInteger(n) ? n : value;
+  }
+  if (/^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$/.test(value)) return Number(value);
+  return value;
+}

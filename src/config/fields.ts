@@ -1,0 +1,91 @@
+// Reusable field types of the config schema. Each carries its own hint (shown with any issue about
+// the field) in `fieldInfo`, a registry of our own so the hints stay out of config/schema.json.
+import { z } from 'zod';
+import { checkDuration, checkSize, type UnitResult } from './units.ts';
+
+/**
+ * Per-field facts the issue reporter needs: how to fix the field (`hint`), how to fix a value of
+ * the wrong type (`typeHint`, else `hint`), and whether it holds a secret.
+ */
+export interface FieldInfo {
+  hint?: string;
+  typeHint?: string;
+  secret?: boolean;
+}
+export const fieldInfo = z.registry<FieldInfo>();
+
+function unit(kind: 'duration' | 'size', check: (v: unknown) => UnitResult, min: number, description: string) {
+  const input = z.union([z.string(), z.number()], { error: `expected a ${kind}` });
+  fieldInfo.add(input, { hint: kind === 'duration' ? 'e.g. 500ms, 10s, 5m, 1h' : 'e.g. 512KiB, 4MiB, 1GiB' });
+  return input
+    .transform((value, ctx) => {
+      const result = check(value);
+      if (!result.ok) {
+        ctx.issues.push({ code: 'custom', message: result.message, input: value, params: { hint: result.hint, anchor: 'value' } });
+        return z.NEVER;
+      }
+      if (result.value < min) {
+        ctx.issues.push({ code: 'custom', message: `must be greater than 0`, input: value, params: { hint: `e.g. ${kind === 'duration' ? '10s' : '4MiB'}`, anchor: 'value' } });
+        return z.NEVER;
+      }
+      return result.value;
+    })
+    .meta({ description });
+}
+
+const DURATION_DOC = 'Duration: 500ms, 10s, 1.5s, 5m, 1h or 1h30m; an integer is milliseconds.';
+const SIZE_DOC = 'Size: 512KiB, 4MiB, 1GiB, 10KB; an integer is bytes.';
+
+/** A duration parsed to milliseconds. `.prefault` (not `.default`) so the default goes through the transform too. */
+export const duration = (defaultValue: string, opts: { allowZero?: boolean } = {}) =>
+  unit('duration', checkDuration, opts.allowZero ? 0 : 1, DURATION_DOC).prefault(defaultValue);
+
+/** A size parsed to bytes, with its default run through the same transform. */
+export const size = (defaultValue: string) => unit('size', checkSize, 1, SIZE_DOC).prefault(defaultValue);
+
+/** An absolute http(s) URL. Values are never echoed in messages: URLs may carry credentials. */
+export const httpUrl = z.url({ protocol: /^https?$/, error: 'not a valid http(s) URL' });
+fieldInfo.add(httpUrl, { hint: 'use an absolute URL starting with http:// or https://' });
+
+/** A secret (token, key): a non-empty string whose value no issue message may contain. */
+export const secret = () => {
+  const s = z.string().min(1).meta({ description: 'Secret; normally `${env:NAME}`.' });
+  fieldInfo.add(s, { secret: true, hint: 'use ${env:NAME} so the secret stays out of the file' });
+  return s;
+};
+
+/**
+ * An identifier (agent, version, sandbox…). YAML reads `version: 3` as a number, so integers are
+ * accepted and turned into strings; a float (`1.10` → 1.1) would lose digits, so it is refused.
+ */
+export const identifier = () => {
+  const input = z.union([z.string(), z.int()], { error: 'expected a string' });
+  fieldInfo.add(input, { typeHint: 'quote the value, e.g. "1.10"' });
+  return input.transform(String).pipe(z.string().min(1));
+};
+
+/**
+ * Cross-field rules run even when a field of the object failed (zod skips them by default), so
+ * one pass reports everything; they still need the object (or list) itself to be one. The value
+ * they see may then be partly unparsed: rules use plain presence checks.
+ */
+export const whenObject = { when: (p: { value: unknown }) => typeof p.value === 'object' && p.value !== null };
+export const whenArray = { when: (p: { value: unknown }) => Array.isArray(p.value) };
+
+/** A non-empty plain string. */
+export const text = () => z.string().min(1);
+
+/** Attribute values as OpenTelemetry allows them on resources and records. */
+const attributeValue = z.union([z.string(), z.number(), z.boolean()], { error: 'expected a string, number or boolean' });
+fieldInfo.add(attributeValue, { hint: 'attribute values are scalars; nest with dotted keys: a.b: c' });
+export const attributes = () => z.record(z.string(), attributeValue).prefault({});
+
+/** Level names of DESIGN §4.3, accepted in any case and normalised to upper case. */
+export const LEVELS = ['TRACE', 'DEBUG', 'INFO', 'NOTICE', 'WARN', 'WARNING', 'ERROR', 'ERR', 'CRITICAL', 'FATAL', 'PANIC'] as const;
+export const level = () =>
+  z
+    .string()
+    .transform((s) => s.toUpperCase())
+    .pipe(z.enum(LEVELS))
+    // The input side is any-case; list both spellings so editors can complete it.
+    .meta({ enum: [...LEVELS, ...LEVELS.map((l) => l.toLowerCase())] });

@@ -1,0 +1,64 @@
+// A loopback HTTP(S) server that remembers its sockets, so close() can cut
+// long-lived streams (SSE) instead of waiting for them: tests must never hang.
+import http from 'node:http';
+import https from 'node:https';
+import type { IncomingMessage, ServerResponse, Server } from 'node:http';
+import type { Socket } from 'node:net';
+
+export type RequestHandler = (req: IncomingMessage, res: ServerResponse) => void;
+
+export interface LoopbackServer {
+  /** `http://127.0.0.1:PORT` or `https://127.0.0.1:PORT`, no trailing slash. */
+  readonly origin: string;
+  readonly port: number;
+  /** Stops listening and destroys every open socket. Idempotent. */
+  close(): Promise<void>;
+}
+
+export interface LoopbackServerOptions {
+  port?: number;
+  tls?: { key: string; cert: string };
+}
+
+export async function startLoopbackServer(
+  handler: RequestHandler,
+  opts: LoopbackServerOptions = {},
+): Promise<LoopbackServer> {
+  const server: Server = opts.tls
+    ? https.createServer({ key: opts.tls.key, cert: opts.tls.cert }, handler)
+    : http.createServer(handler);
+  // Streams stay open for minutes in soak tests; Node's defaults would cut them.
+  server.requestTimeout = 0;
+  server.timeout = 0;
+  const sockets = new Set<Socket>();
+  // 'connection' gives the raw TCP socket for https too; destroying it ends TLS.
+  server.on('connection', (socket: Socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address();
+  if (address === null || typeof address === 'string') throw new Error('loopback server has no TCP address');
+  const scheme = opts.tls ? 'https' : 'http';
+
+  let closing: Promise<void> | undefined;
+  return {
+    origin: `${scheme}://127.0.0.1:${address.port}`,
+    port: address.port,
+    close() {
+      closing ??= new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        for (const socket of sockets) socket.destroy();
+        server.closeAllConnections();
+      });
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,48 @@
+/**
+ * What an OTLP/HTTP response means for the batch (DESIGN §5), as a closed union.
+ * Retryable: network errors, 408, 429, 5xx (with Retry-After as a minimum wait).
+ * Permanent: any other non-2xx. Success may carry a partial_success rejected count.
+ */
+import { JsonLogsSerializer, ProtobufLogsSerializer } from '@opentelemetry/otlp-transformer';
+
+export type ExportOutcome =
+  | { status: 'success'; rejected: number; message?: string }
+  | { status: 'retryable'; code: string; retryAfterMs?: number; detail: string }
+  | { status: 'failure'; code: string; detail: string };
+
+/** `Retry-After` as seconds or an HTTP date, in milliseconds from now; undefined when absent or unreadable. */
+export function parseRetryAfter(value: string | string[] | undefined, now = Date.now()): number | undefined {
+  const text = Array.isArray(value) ? value[0] : value;
+  if (text === undefined || text.trim() === '') return undefined;
+  if (/^\s*\d+(\.\d+)?\s*$/.test(text)) return Math.max(0, Number(text) * 1000);
+  const date = Date.parse(text);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
+function rejectedFrom(body: Uint8Array, contentType: string): { rejected: number; message?: string } {
+  if (body.byteLength === 0) return { rejected: 0 };
+  try {
+    const response = contentType.includes('json')
+      ? JsonLogsSerializer.deserializeResponse(body)
+      : ProtobufLogsSerializer.deserializeResponse(body);
+    const partial = response.partialSuccess;
+    const rejected = Number(partial?.rejectedLogRecords ?? 0);
+    return { rejected: Number.isFinite(rejected) ? rejected : 0, message: partial?.errorMessage || undefined };
+  } catch {
+    return { rejected: 0 };
+  }
+}
+
+export function classifyResponse(
+  status: number,
+  headers: Record<string, string | string[] | undefined>,
+  body: Uint8Array,
+): ExportOutcome {
+  const contentType = String(headers['content-type'] ?? '');
+  if (status >= 200 && status < 300) return { status: 'success', ...rejectedFrom(body, contentType) };
+  const detail = new TextDecoder().decode(body.subarray(0, 500)).replace(/\s+/g, ' ').trim();
+  if (status === 408 || status === 429 || status >= 500) {
+    return { status: 'retryable', code: String(status), retryAfterMs: parseRetryAfter(headers['retry-after']), detail };
+  }
+  return { status: 'failure', code: String(status), detail };
+}

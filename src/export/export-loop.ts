@@ -1,0 +1,105 @@
+/**
+ * Sends queued batches one at a time, in order, and acknowledges each to the queue only
+ * after a 2xx (or a permanent rejection, which is counted). Retries forever with backoff +
+ * full jitter, never sooner than the endpoint's Retry-After: the Collector's
+ * "retryable vs permanent vs throttled" outcomes, without ever dropping a retryable batch.
+ */
+import type { DeliveryQueue } from '../pipeline/queue.ts';
+import type { Events } from '../telemetry/events.ts';
+import { Backoff, sleep } from '../util/backoff.ts';
+import type { Transport } from './http-transport.ts';
+
+export interface ExportLoopOptions {
+  queue: DeliveryQueue;
+  transport: Transport;
+  events: Events;
+  retry: { initialMs: number; maxMs: number };
+}
+
+export interface ExporterStatus {
+  lastSuccessAt?: string;
+  lastFailureAt?: string;
+  lastFailure?: string;
+  inFlight: boolean;
+}
+
+export class ExportLoop {
+  readonly #options: ExportLoopOptions;
+  readonly #abort = new AbortController();
+  readonly #status: ExporterStatus = { inFlight: false };
+  #running: Promise<void> | undefined;
+
+  constructor(options: ExportLoopOptions) {
+    this.#options = options;
+  }
+
+  start(): void {
+    this.#running ??= this.#run();
+  }
+
+  status(): ExporterStatus {
+    return { ...this.#status };
+  }
+
+  async #run(): Promise<void> {
+    const { queue, transport, events } = this.#options;
+    const signal = this.#abort.signal;
+    const backoff = new Backoff({ initialMs: this.#options.retry.initialMs, maxMs: this.#options.retry.maxMs });
+    for (;;) {
+      const batch = await queue.next(signal);
+      if (!batch) return;
+      if (batch.records === 0) {
+        queue.ack(batch);
+        continue;
+      }
+      for (;;) {
+        this.#status.inFlight = true;
+        const started = performance.now();
+        const outcome = await transport.send(batch, signal);
+        this.#status.inFlight = false;
+        if (signal.aborted) return; // the batch stays queued; it is sent again after restart
+        const code = outcome.status === 'success' ? '2xx' : outcome.code;
+        events.exportRequest(code, (performance.now() - started) / 1000);
+        if (outcome.status === 'success') {
+          backoff.reset();
+          this.#status.lastSuccessAt = new Date().toISOString();
+          queue.ack(batch);
+          events.recordsExported(batch.bySource);
+          if (outcome.rejected > 0) {
+            const sources = Object.keys(batch.bySource);
+            const source = sources.length === 1 ? sources[0]! : 'mixed';
+            events.recordsDropped({ [source]: outcome.rejected }, 'rejected', `partial_success: ${outcome.message ?? ''}`);
+          }
+          break;
+        }
+        this.#status.lastFailureAt = new Date().toISOString();
+        this.#status.lastFailure = `${outcome.code}: ${outcome.detail}`.slice(0, 300);
+        if (outcome.status === 'failure') {
+          queue.ack(batch);
+          events.recordsDropped(batch.bySource, 'rejected', `${outcome.code}: ${outcome.detail}`);
+          break;
+        }
+        const waitMs = backoff.next(outcome.retryAfterMs ?? 0);
+        events.exportRetry(outcome.code, waitMs, outcome.detail);
+        if (!(await sleep(waitMs, signal))) return;
+      }
+    }
+  }
+
+  /** Wait until the queue is empty or the deadline passes; true when everything was delivered. */
+  async drain(deadline: number): Promise<boolean> {
+    while (Date.now() < deadline) {
+      if (this.#options.queue.size().batches === 0 && !this.#status.inFlight) return true;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    return this.#options.queue.size().batches === 0;
+  }
+
+  /** Stop sending; an in-flight request is aborted and its batch stays queued. Idempotent. */
+  async stop(): Promise<void> {
+    this.#abort.abort();
+    this.#options.queue.close();
+    await this.#running;
+    await this.#options.transport.close();
+  }
+}

@@ -1,0 +1,65 @@
+/**
+ * POSTs one encoded batch to the OTLP/HTTP endpoint and resolves to an outcome; an HTTP
+ * error never rejects. Uses an undici Agent so TLS options (CA, client cert, skip-verify)
+ * apply to this endpoint only.
+ */
+import { readFileSync } from 'node:fs';
+import { Agent, request } from 'undici';
+import type { QueuedBatch } from '../pipeline/queue.ts';
+import { classifyResponse, type ExportOutcome } from './classify.ts';
+
+export interface TransportOptions {
+  endpoint: string;
+  headers: Record<string, string>;
+  timeoutMs: number;
+  tls: { ca_file?: string | null; cert_file?: string | null; key_file?: string | null; insecure_skip_verify?: boolean };
+  userAgent: string;
+}
+
+export interface Transport {
+  send(batch: QueuedBatch, signal: AbortSignal): Promise<ExportOutcome>;
+  close(): Promise<void>;
+}
+
+export function createHttpTransport(options: TransportOptions): Transport {
+  const { tls } = options;
+  const agent = new Agent({
+    connect: {
+      ca: tls.ca_file ? readFileSync(tls.ca_file) : undefined,
+      cert: tls.cert_file ? readFileSync(tls.cert_file) : undefined,
+      key: tls.key_file ? readFileSync(tls.key_file) : undefined,
+      rejectUnauthorized: !tls.insecure_skip_verify,
+    },
+    headersTimeout: options.timeoutMs,
+    bodyTimeout: options.timeoutMs,
+    keepAliveTimeout: 30_000,
+  });
+
+  return {
+    async send(batch, signal) {
+      const headers: Record<string, string> = {
+        ...options.headers,
+        'content-type': batch.contentType,
+        'user-agent': options.userAgent,
+      };
+      if (batch.contentEncoding === 'gzip') headers['content-encoding'] = 'gzip';
+      try {
+        const response = await request(options.endpoint, {
+          method: 'POST',
+          headers,
+          body: batch.payload,
+          dispatcher: agent,
+          signal: AbortSignal.any([signal, AbortSignal.timeout(options.timeoutMs)]),
+        });
+        const body = new Uint8Array(await response.body.arrayBuffer());
+        return classifyResponse(response.statusCode, response.headers, body);
+      } catch (error) {
+        const err = error as { code?: string; name?: string; message?: string };
+        return { status: 'retryable', code: err.code ?? err.name ?? 'network_error', detail: err.message ?? String(error) };
+      }
+    },
+    async close() {
+      await agent.close();
+    },
+  };
+}

@@ -1,0 +1,144 @@
+/**
+ * Wires the one data path — source → mapper → batcher → spool/queue → exporter → ack →
+ * checkpoint — and its lifecycle. Starts downstream-first (storage, exporter, pipeline,
+ * then sources) and stops upstream-first, so each part can drain into the next.
+ */
+import type { Config, SourceConfig } from '../config/schema.ts';
+import { CheckpointStore } from '../checkpoint/checkpoint-store.ts';
+import { openDatabase, type Database } from '../checkpoint/database.ts';
+import { Spool } from '../checkpoint/spool.ts';
+import { createEncoder } from '../export/encoder.ts';
+import { ExportLoop, type ExporterStatus } from '../export/export-loop.ts';
+import { createHttpTransport } from '../export/http-transport.ts';
+import { Batcher } from '../pipeline/batcher.ts';
+import type { SourceMapping } from '../pipeline/mapper.ts';
+import { MemoryQueue } from '../pipeline/memory-queue.ts';
+import { Pipeline } from '../pipeline/pipeline.ts';
+import type { DeliveryQueue } from '../pipeline/queue.ts';
+import { createSource } from '../sources/registry.ts';
+import { SourceRunner, type SourceStatus } from '../sources/source-runner.ts';
+import { DEFAULT_TIMING, type SupervisorTiming } from '../sources/supervisor.ts';
+import type { Events } from '../telemetry/events.ts';
+import type { Logger } from '../telemetry/logger.ts';
+import { VERSION } from '../version.ts';
+
+export interface DaemonDeps {
+  logger: Logger;
+  events: Events;
+  /** Reconnect timing; tests shorten it. */
+  timing?: SupervisorTiming;
+}
+
+export interface DaemonStatus {
+  sources: Record<string, SourceStatus>;
+  exporter: ExporterStatus & { queuedBatches: number; queuedRecords: number; queuedBytes: number };
+}
+
+export interface Daemon {
+  status(): DaemonStatus;
+  /** Stop reading, flush within the timeout, persist checkpoints; resolves true if everything was delivered. */
+  shutdown(timeoutMs: number): Promise<boolean>;
+}
+
+export function sourceMapping(config: SourceConfig, resource: Config['resource']): SourceMapping {
+  return {
+    name: config.name,
+    type: config.type,
+    serviceName: config.service_name ?? config.name,
+    resource,
+    attributes: config.attributes ?? {},
+    severity: config.severity,
+    version: VERSION,
+  };
+}
+
+export function startDaemon(config: Config, deps: DaemonDeps): Daemon {
+  const { logger, events } = deps;
+  // Build every source first: a source that cannot be created fails the start, before any I/O.
+  const sources = config.sources.map((s) => ({ config: s, source: createSource(s, { logger, events }) }));
+
+  const db: Database = openDatabase(config.storage.dir);
+  const checkpoints = new CheckpointStore(db);
+  const queue: DeliveryQueue = config.storage.spool.enabled
+    ? new Spool(db, checkpoints, config.storage.spool.max_bytes)
+    : new MemoryQueue(checkpoints, config.storage.spool.max_bytes);
+  const exporter = new ExportLoop({
+    queue,
+    transport: createHttpTransport({
+      endpoint: config.exporter.endpoint,
+      headers: config.exporter.headers,
+      timeoutMs: config.exporter.timeout,
+      tls: config.exporter.tls,
+      userAgent: `agent-log-exporter/${VERSION}`,
+    }),
+    events,
+    retry: { initialMs: config.exporter.retry.initial_interval, maxMs: config.exporter.retry.max_interval },
+  });
+  exporter.start();
+
+  const batcher = new Batcher({
+    maxRecords: config.exporter.batch.max_records,
+    maxBytes: config.exporter.batch.max_bytes,
+    timeoutMs: config.exporter.batch.timeout,
+    encode: createEncoder(config.exporter.protocol, config.exporter.compression),
+    queue,
+    onError: (error) => logger.error({ event: 'pipeline.flush_failed', reason: (error as Error).message }, 'batch could not be handed off'),
+  });
+  const pipeline = new Pipeline(batcher);
+
+  const runners = sources.map(({ config: sourceConfig, source }) => {
+    const mapping = sourceMapping(sourceConfig, config.resource);
+    return new SourceRunner(sourceConfig.name, source, {
+      checkpointFor: (key) => pipeline.handedIn(key) ?? checkpoints.get(key),
+      sinkFor: (descriptor) => pipeline.sinkFor(mapping, descriptor),
+      logger,
+      events,
+      timing: deps.timing ?? DEFAULT_TIMING,
+    });
+  });
+  for (const runner of runners) runner.start();
+  logger.info(
+    { event: 'daemon.started', sources: runners.length, endpoint: config.exporter.endpoint, spool: config.storage.spool.enabled },
+    'agent-log-exporter started',
+  );
+
+  let stopping: Promise<boolean> | undefined;
+  return {
+    status() {
+      const size = queue.size();
+      return {
+        sources: Object.fromEntries(runners.map((r) => [r.name, r.status()])),
+        exporter: { ...exporter.status(), queuedBatches: size.batches, queuedRecords: size.records + batcher.pending(), queuedBytes: size.bytes },
+      };
+    },
+    shutdown(timeoutMs) {
+      stopping ??= (async () => {
+        const deadline = Date.now() + timeoutMs;
+        const remaining = (): number => Math.max(0, deadline - Date.now());
+        logger.info({ event: 'daemon.stopping', timeout_ms: timeoutMs }, 'stopping: flushing what can be flushed');
+        await withDeadline(Promise.all(runners.map((r) => r.stop())), remaining());
+        await withDeadline(batcher.close(), remaining()).catch(() => undefined);
+        const delivered = await exporter.drain(deadline);
+        await exporter.stop();
+        db.close();
+        const left = queue.size();
+        logger.info(
+          { event: 'daemon.stopped', delivered, spooled_batches: left.batches, spooled_records: left.records },
+          delivered ? 'stopped; everything delivered' : 'stopped; undelivered batches stay in the spool',
+        );
+        return delivered;
+      })();
+      return stopping;
+    },
+  };
+}
+
+/** Wait for a promise, but no longer than `ms`. */
+async function withDeadline<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([promise, new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), ms)))]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

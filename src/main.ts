@@ -1,0 +1,74 @@
+#!/usr/bin/env node
+/** argv → command → exit code. Errors are one paragraph; stack traces only with --debug-stack or log.level debug. */
+import { parseArgs } from 'node:util';
+import { checkpointsCommand } from './cli/checkpoints.ts';
+import { resolveConfigPath } from './cli/config-path.ts';
+import { CliError, EXIT_FATAL, EXIT_OK, UsageError } from './cli/errors.ts';
+import { HELP } from './cli/help.ts';
+import { runCommand } from './cli/run.ts';
+import { validateCommand } from './cli/validate.ts';
+import { VERSION } from './version.ts';
+
+const COMMANDS = new Set(['run', 'validate', 'checkpoints', 'tail', 'demo']);
+
+async function main(argv: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        config: { type: 'string', short: 'c' },
+        help: { type: 'boolean', short: 'h' },
+        version: { type: 'boolean', short: 'v' },
+        source: { type: 'string' },
+        json: { type: 'boolean' },
+      },
+    });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    process.stdout.write(HELP);
+    return EXIT_OK;
+  }
+  if (values.version) {
+    process.stdout.write(`${VERSION}\n`);
+    return EXIT_OK;
+  }
+  const [command = 'run', ...rest] = positionals;
+  if (!COMMANDS.has(command)) throw new UsageError(`unknown command "${command}".`);
+  const configPath = resolveConfigPath(values.config, process.env);
+  const out = (line: string): void => void process.stdout.write(line + '\n');
+  switch (command) {
+    case 'run':
+      if (rest.length > 0) throw new UsageError(`run takes no arguments, got "${rest.join(' ')}".`);
+      return runCommand(configPath, process.env);
+    case 'validate':
+      if (rest.length > 0) throw new UsageError(`validate takes no arguments, got "${rest.join(' ')}".`);
+      return validateCommand(configPath, process.env, out);
+    case 'checkpoints':
+      if (rest.length > 2) throw new UsageError(`checkpoints takes an action and at most one stream, got "${rest.join(' ')}".`);
+      return checkpointsCommand(rest[0], rest[1], configPath, process.env, out);
+    default:
+      throw new UsageError(`"${command}" is not available in this version yet.`);
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    if (error instanceof CliError) {
+      process.stderr.write(`agent-log-exporter: ${error.message}\n`);
+      process.exitCode = error.exitCode;
+    } else {
+      const err = error as Error;
+      process.stderr.write(`agent-log-exporter: fatal: ${err.message}\n`);
+      if (process.env.AGENT_LOG_EXPORTER_DEBUG) process.stderr.write(`${err.stack ?? ''}\n`);
+      process.exitCode = EXIT_FATAL;
+    }
+  },
+);

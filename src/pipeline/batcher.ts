@@ -1,0 +1,106 @@
+/**
+ * Collects mapped records of all streams into batches and hands each encoded batch to
+ * the delivery queue together with the newest checkpoint of every stream it contains.
+ *
+ * One `add` is atomic: its records never straddle two batches, because its checkpoint
+ * covers all of them (splitting would commit records whose checkpoint is not committed,
+ * and a crash would then re-read them: duplicates). Sources keep their emits small.
+ * Flushes run one at a time, so batches reach the queue in the order records arrived.
+ */
+import type { LogRecord } from './mapper.ts';
+import { estimateRecordBytes } from './mapper.ts';
+import type { DeliveryQueue, EncodedBatch } from './queue.ts';
+
+export interface BatcherOptions {
+  maxRecords: number;
+  maxBytes: number;
+  timeoutMs: number;
+  encode(records: LogRecord[], bySource: Record<string, number>): Promise<EncodedBatch>;
+  queue: DeliveryQueue;
+  /** Called when a flush fails (encoding bug, closed queue); the batch's checkpoints are not advanced. */
+  onError(error: unknown): void;
+}
+
+export class Batcher {
+  readonly #options: BatcherOptions;
+  #records: LogRecord[] = [];
+  #bytes = 0;
+  #bySource: Record<string, number> = {};
+  #checkpoints = new Map<string, string>();
+  #timer: NodeJS.Timeout | undefined;
+  #flushing: Promise<void> = Promise.resolve();
+  #closed = false;
+
+  constructor(options: BatcherOptions) {
+    this.#options = options;
+  }
+
+  /** Add one stream's records with the checkpoint that covers them; waits while the pipeline is full. */
+  async add(stream: string, source: string, records: LogRecord[], checkpoint: string): Promise<void> {
+    if (this.#closed) throw new Error('pipeline is shutting down');
+    let bytes = 0;
+    for (const r of records) bytes += estimateRecordBytes(r);
+    const full =
+      this.#records.length > 0 &&
+      (this.#records.length + records.length > this.#options.maxRecords || this.#bytes + bytes > this.#options.maxBytes);
+    if (full) await this.flush();
+    for (const r of records) this.#records.push(r);
+    this.#bytes += bytes;
+    if (records.length > 0) this.#bySource[source] = (this.#bySource[source] ?? 0) + records.length;
+    this.#checkpoints.set(stream, checkpoint);
+    if (this.#records.length >= this.#options.maxRecords || this.#bytes >= this.#options.maxBytes) {
+      await this.flush();
+    } else if (!this.#timer) {
+      this.#timer = setTimeout(() => {
+        this.#timer = undefined;
+        this.flush().catch((error: unknown) => this.#options.onError(error));
+      }, this.#options.timeoutMs);
+      this.#timer.unref();
+    }
+  }
+
+  /** Encode and hand off what is pending; resolves when the queue accepted it. */
+  flush(): Promise<void> {
+    const next = this.#flushing.then(() => this.#flushPending());
+    // Keep the chain alive after a failure; the caller of this flush still sees the error.
+    this.#flushing = next.catch(() => undefined);
+    return next;
+  }
+
+  async #flushPending(): Promise<void> {
+    if (this.#timer) {
+      clearTimeout(this.#timer);
+      this.#timer = undefined;
+    }
+    if (this.#checkpoints.size === 0) return;
+    const records = this.#records;
+    const bySource = this.#bySource;
+    const checkpoints = this.#checkpoints;
+    this.#records = [];
+    this.#bytes = 0;
+    this.#bySource = {};
+    this.#checkpoints = new Map();
+    if (records.length === 0) {
+      // Only cursor movement (e.g. everything was a heartbeat): nothing to send, but it is handed off.
+      await this.#options.queue.append(emptyBatch(), checkpoints);
+      return;
+    }
+    const batch = await this.#options.encode(records, bySource);
+    await this.#options.queue.append(batch, checkpoints);
+  }
+
+  /** Records waiting in memory, not yet handed to the queue. */
+  pending(): number {
+    return this.#records.length;
+  }
+
+  /** Flush what is pending, then refuse further adds. */
+  async close(): Promise<void> {
+    await this.flush();
+    this.#closed = true;
+  }
+}
+
+function emptyBatch(): EncodedBatch {
+  return { payload: new Uint8Array(0), contentType: '', contentEncoding: 'identity', records: 0, bySource: {} };
+}

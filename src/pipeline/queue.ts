@@ -1,0 +1,63 @@
+/**
+ * The hand-off between batcher and exporter: encoded batches in order.
+ * Two implementations keep one contract: the SQLite spool (default) and a bounded
+ * in-memory queue (spool off). Both bound their size by bytes and make `append`
+ * wait for room — backpressure, never a drop.
+ */
+
+export interface EncodedBatch {
+  payload: Uint8Array;
+  contentType: string;
+  contentEncoding: 'gzip' | 'identity';
+  records: number;
+  /** Record counts per source, for metrics. */
+  bySource: Record<string, number>;
+}
+
+export interface QueuedBatch extends EncodedBatch {
+  id: number;
+}
+
+export interface DeliveryQueue {
+  /**
+   * Hand a batch off together with the checkpoints it covers. Resolves when the batch is
+   * accepted (spool: committed in the same transaction as the checkpoints).
+   */
+  append(batch: EncodedBatch, checkpoints: ReadonlyMap<string, string>, signal?: AbortSignal): Promise<void>;
+  /** The oldest batch not yet acknowledged; waits until there is one or the signal aborts (then undefined). */
+  next(signal: AbortSignal): Promise<QueuedBatch | undefined>;
+  /** The batch is done with (delivered, or permanently rejected): remove it, advance what it covers. */
+  ack(batch: QueuedBatch): void;
+  /** Bytes and records waiting. */
+  size(): { bytes: number; records: number; batches: number };
+  close(): void;
+}
+
+/** A one-shot signal that wakes every waiter; re-armed after each wake. */
+export class Wakeup {
+  #resolve: (() => void) | undefined;
+  #promise: Promise<void> | undefined;
+
+  wait(signal?: AbortSignal): Promise<void> {
+    this.#promise ??= new Promise<void>((resolve) => {
+      this.#resolve = resolve;
+    });
+    if (!signal) return this.#promise;
+    if (signal.aborted) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      const onAbort = (): void => resolve();
+      signal.addEventListener('abort', onAbort, { once: true });
+      void this.#promise!.then(() => {
+        signal.removeEventListener('abort', onAbort);
+        resolve();
+      });
+    });
+  }
+
+  wake(): void {
+    const resolve = this.#resolve;
+    this.#resolve = undefined;
+    this.#promise = undefined;
+    resolve?.();
+  }
+}

@@ -1,0 +1,89 @@
+/**
+ * Follows one Foundry session's logstream: one call of `connect` is one SSE connection.
+ * The server may replay history on every connection, so each entry passes the
+ * timestamp + hashes cursor before it is handed on.
+ */
+import { readSse } from '../shared/sse-reader.ts';
+import { outcomeForStatus } from '../shared/http-outcome.ts';
+import { TimestampCursor } from '../shared/timestamp-cursor.ts';
+import type { LogEntry, StreamContext, StreamFollower, StreamOutcome } from '../types.ts';
+import type { FoundryClient } from './client.ts';
+import { parseFoundryFrame } from './parser.ts';
+
+/** Entries per hand-off: small enough that one hand-off never dominates a batch. */
+const MAX_EMIT = 512;
+
+export interface FoundryStreamTarget {
+  sourceName: string;
+  agent: string;
+  version: string;
+  session: string;
+  dropHeartbeats: boolean;
+}
+
+export function createFoundryFollower(client: FoundryClient, target: FoundryStreamTarget, ctx: StreamContext): StreamFollower {
+  const cursor = TimestampCursor.parse(ctx.checkpoint);
+  const { events, sink, signal } = ctx;
+  const source = target.sourceName;
+  const key = ctx.descriptor.key;
+
+  return {
+    async connect(): Promise<StreamOutcome> {
+      cursor.startConnection();
+      let delivered = false;
+      const end = await readSse({
+        url: client.logstreamUrl(target.agent, target.version, target.session),
+        headers: await client.headers(signal),
+        signal,
+        onOpen: () => ctx.setState('connected'),
+        onEvents: async (frames) => {
+          let entries: LogEntry[] = [];
+          let received = 0;
+          let duplicates = 0;
+          let heartbeats = 0;
+          let moved = false;
+          for (const frame of frames) {
+            const parsed = parseFoundryFrame(frame);
+            if (parsed.kind === 'unknown_event') {
+              events.unknownEvent(source, key, parsed.type);
+              continue;
+            }
+            received++;
+            if (!cursor.admit(parsed.timeMs, parsed.digest)) {
+              duplicates++;
+              continue;
+            }
+            moved = true;
+            if (parsed.heartbeat && target.dropHeartbeats) {
+              heartbeats++;
+              continue;
+            }
+            if (parsed.entry.parseError) events.parseError(source, key, parsed.entry.body);
+            entries.push(parsed.entry);
+            if (entries.length >= MAX_EMIT) {
+              await sink.emit(entries, cursor.serialize());
+              entries = [];
+              delivered = true;
+              moved = false;
+            }
+          }
+          events.recordsReceived(source, received);
+          events.recordsSkipped(source, 'dedupe', duplicates);
+          events.recordsSkipped(source, 'heartbeat', heartbeats);
+          if (moved) {
+            await sink.emit(entries, cursor.serialize());
+            if (entries.length > 0) delivered = true;
+          }
+        },
+      });
+      switch (end.kind) {
+        case 'ended':
+          return { kind: 'retry', delayMs: end.retryMs, reason: 'server closed the stream', delivered };
+        case 'network_error':
+          return { kind: 'retry', delayMs: end.retryMs, reason: end.error.message, delivered };
+        case 'http_error':
+          return outcomeForStatus(end.status, end.headers, end.body);
+      }
+    },
+  };
+}

@@ -1,0 +1,69 @@
+/**
+ * The Foundry source: one named session, or every session of an agent (discovery).
+ * Stream key: `<source>/<agent>/<session>`.
+ */
+import type { FoundrySourceConfig } from '../../config/schema.ts';
+import type { SourceDeps } from '../registry.ts';
+import type { Source, StreamSpec } from '../types.ts';
+import { FoundryClient, type TokenProvider } from './client.ts';
+import { createFoundryFollower } from './follower.ts';
+
+/** Session statuses whose log will not come back (PLATFORMS §1.7); others are followed. */
+const GONE = new Set(['deleting', 'deleted', 'expired']);
+
+function tokenProvider(config: FoundrySourceConfig): TokenProvider {
+  const auth = config.auth;
+  if (auth.type === 'bearer') {
+    const token = auth.token;
+    return { getToken: () => Promise.resolve(token) };
+  }
+  throw new Error(
+    `source "${config.name}": auth type "${auth.type}" is not available in this version yet; use auth: {type: bearer, token: \${env:FOUNDRY_TOKEN}} with a token from \`az account get-access-token --resource https://ai.azure.com\``,
+  );
+}
+
+export function createFoundrySource(config: FoundrySourceConfig, deps: SourceDeps): Source {
+  const client = new FoundryClient(config, tokenProvider(config));
+  const agent = config.agent;
+
+  function spec(version: string, session: string): StreamSpec {
+    return {
+      descriptor: {
+        key: `${config.name}/${agent}/${session}`,
+        resource: {
+          'gen_ai.agent.name': agent,
+          'gen_ai.agent.version': version,
+          'session.id': session,
+          'cloud.provider': 'azure',
+        },
+      },
+      createFollower: (ctx) =>
+        createFoundryFollower(client, { sourceName: config.name, agent, version, session, dropHeartbeats: config.drop_heartbeats }, ctx),
+    };
+  }
+
+  if (config.session) {
+    const named = spec(config.version ?? '', config.session);
+    return { listStreams: () => Promise.resolve([named]) };
+  }
+
+  return {
+    discoverIntervalMs: config.discover_interval,
+    async listStreams(signal) {
+      const sessions = await client.listSessions(agent, signal);
+      const specs: StreamSpec[] = [];
+      for (const session of sessions) {
+        if (GONE.has(session.status)) continue;
+        if (session.versionType !== 'version_ref' || !session.version) {
+          deps.logger.warn(
+            { event: 'discovery.skipped', source: config.name, session: session.id, version_type: session.versionType },
+            'session has no agent version reference; skipped',
+          );
+          continue;
+        }
+        specs.push(spec(session.version, session.id));
+      }
+      return specs;
+    },
+  };
+}

@@ -1,0 +1,44 @@
+/**
+ * The one table of platforms. A new platform is a folder under src/sources/ plus one
+ * entry here; `create` is the only place a source starts doing I/O.
+ */
+import type { SourceConfig } from '../config/schema.ts';
+import type { Logger } from '../telemetry/logger.ts';
+import type { Events } from '../telemetry/events.ts';
+import type { Source } from './types.ts';
+import { createFoundrySource } from './foundry/index.ts';
+
+export interface SourceDeps {
+  logger: Logger;
+  events: Events;
+}
+
+type Factory<T extends SourceConfig['type']> = (config: Extract<SourceConfig, { type: T }>, deps: SourceDeps) => Source;
+
+const FACTORIES: { [T in SourceConfig['type']]: Factory<T> | undefined } = {
+  foundry: createFoundrySource,
+  hill90: undefined,
+  daytona: undefined,
+  agentbox: undefined,
+};
+
+export class SourceUnavailableError extends Error {
+  constructor(config: SourceConfig) {
+    super(
+      `source "${config.name}": type "${config.type}" is accepted by the config schema but not available in this version yet (available: ${availableTypes().join(', ')})`,
+    );
+    this.name = 'SourceUnavailableError';
+  }
+}
+
+export function availableTypes(): string[] {
+  return Object.entries(FACTORIES)
+    .filter(([, f]) => f !== undefined)
+    .map(([t]) => t);
+}
+
+export function createSource(config: SourceConfig, deps: SourceDeps): Source {
+  const factory = FACTORIES[config.type];
+  if (!factory) throw new SourceUnavailableError(config);
+  return factory(config as never, deps);
+}

@@ -1,0 +1,26 @@
+/** What an HTTP status from a platform means for a stream (DESIGN §3 following rules). */
+import { parseRetryAfter } from '../../export/classify.ts';
+import type { StreamOutcome } from '../types.ts';
+
+export function outcomeForStatus(
+  status: number,
+  headers: Record<string, string | string[] | undefined>,
+  body: string,
+): StreamOutcome {
+  const reason = `HTTP ${status}${body ? `: ${summarize(body)}` : ''}`;
+  if (status === 401 || status === 403) return { kind: 'auth_failed', status, reason };
+  if (status === 404 || status === 410) return { kind: 'finished', reason };
+  return { kind: 'retry', delayMs: parseRetryAfter(headers['retry-after']), reason, delivered: false };
+}
+
+/** The platform's error message, short: `{"error":{"message":…}}` or the text itself. */
+export function summarize(body: string): string {
+  try {
+    const parsed = JSON.parse(body) as { error?: { message?: unknown } | string; message?: unknown };
+    const message = typeof parsed.error === 'string' ? parsed.error : (parsed.error?.message ?? parsed.message);
+    if (typeof message === 'string') return message.slice(0, 300);
+  } catch {
+    // not JSON: use the text
+  }
+  return body.replace(/\s+/g, ' ').trim().slice(0, 300);
+}

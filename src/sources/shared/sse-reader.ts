@@ -1,0 +1,83 @@
+/**
+ * Reads a Server-Sent Events response with an undici streaming request and
+ * eventsource-parser (not EventSource: it cannot resume from a stored position, hides
+ * HTTP statuses and reconnects on its own). Events parsed from one network chunk are
+ * handed over together, and the next chunk is not read until the handler returned:
+ * the awaited hand-off is the backpressure.
+ */
+import { createParser, type EventSourceMessage } from 'eventsource-parser';
+import { request, type Dispatcher } from 'undici';
+
+export interface SseEvent {
+  event: string | undefined;
+  data: string;
+}
+
+export type SseEnd =
+  | { kind: 'ended'; retryMs?: number }
+  | { kind: 'http_error'; status: number; headers: Record<string, string | string[] | undefined>; body: string }
+  | { kind: 'network_error'; error: Error; retryMs?: number };
+
+export interface SseRequest {
+  url: string;
+  headers: Record<string, string>;
+  signal: AbortSignal;
+  dispatcher?: Dispatcher;
+  /** Called once the server answered 200 and events may follow. */
+  onOpen?(): void;
+  /** Comment lines (`: keep-alive`) count as liveness only. */
+  onEvents(events: SseEvent[]): Promise<void>;
+}
+
+export async function readSse(req: SseRequest): Promise<SseEnd> {
+  let retryMs: number | undefined;
+  let response: Dispatcher.ResponseData;
+  try {
+    response = await request(req.url, {
+      method: 'GET',
+      headers: { accept: 'text/event-stream', 'cache-control': 'no-cache', ...req.headers },
+      signal: req.signal,
+      dispatcher: req.dispatcher,
+      bodyTimeout: 0,
+    });
+  } catch (error) {
+    return { kind: 'network_error', error: error as Error };
+  }
+  if (response.statusCode !== 200) {
+    let body = '';
+    try {
+      body = (await response.body.text()).slice(0, 2000);
+    } catch {
+      // the body is only for the error message
+    }
+    return { kind: 'http_error', status: response.statusCode, headers: response.headers, body };
+  }
+  req.onOpen?.();
+  let pending: SseEvent[] = [];
+  const parser = createParser({
+    onEvent(message: EventSourceMessage) {
+      pending.push({ event: message.event, data: message.data });
+    },
+    onRetry(ms: number) {
+      retryMs = ms;
+    },
+  });
+  const decoder = new TextDecoder('utf-8');
+  try {
+    for await (const chunk of response.body) {
+      parser.feed(decoder.decode(chunk as Buffer, { stream: true }));
+      if (pending.length > 0) {
+        const events = pending;
+        pending = [];
+        await req.onEvents(events);
+      }
+    }
+    // A final event without its blank line is incomplete by the SSE spec and is discarded.
+    return { kind: 'ended', retryMs };
+  } catch (error) {
+    if (pending.length > 0) await req.onEvents(pending);
+    return { kind: 'network_error', error: error as Error, retryMs };
+  } finally {
+    response.body.destroy();
+  }
+}

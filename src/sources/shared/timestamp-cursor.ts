@@ -1,0 +1,79 @@
+/**
+ * The "timestamp + hashes" resume cursor (DESIGN §3) for platforms that replay history
+ * on reconnect but give entries no id.
+ *
+ * Entries are distinct even when identical: two lines with the same timestamp, stream and
+ * text are two records. So the cursor keeps, for the newest timestamp handed off, how many
+ * times each entry hash was handed off; on replay the k-th occurrence of a hash at that
+ * timestamp is skipped only if k ≤ that count. Entries older than the cursor are skipped.
+ * An entry without a timestamp takes the position of the entry before it.
+ */
+import { hash } from 'node:crypto';
+
+interface Position {
+  ts: number;
+  counts: Map<string, number>;
+}
+
+interface Serialized {
+  ts: number;
+  counts: Record<string, number>;
+}
+
+/** A short, stable digest of an entry's identity (not a security boundary). */
+export function entryHash(...parts: string[]): string {
+  return hash('sha1', parts.join('\u0000'), 'base64').slice(0, 16);
+}
+
+export class TimestampCursor {
+  /** What has been handed off. */
+  #handed: Position;
+  /** Occurrences seen on the current connection at its current timestamp. */
+  #seen: Position = { ts: Number.NEGATIVE_INFINITY, counts: new Map() };
+  #lastTs: number | undefined;
+
+  private constructor(handed: Position) {
+    this.#handed = handed;
+  }
+
+  static parse(serialized: string | undefined): TimestampCursor {
+    if (!serialized) return new TimestampCursor({ ts: Number.NEGATIVE_INFINITY, counts: new Map() });
+    const value = JSON.parse(serialized) as Serialized;
+    return new TimestampCursor({ ts: value.ts, counts: new Map(Object.entries(value.counts)) });
+  }
+
+  /** A new connection replays from its own start: forget what this connection saw. */
+  startConnection(): void {
+    this.#seen = { ts: Number.NEGATIVE_INFINITY, counts: new Map() };
+    this.#lastTs = undefined;
+  }
+
+  /**
+   * Decide whether an entry is new; if so, move the cursor past it.
+   * `ts` is the entry's timestamp in ms, or undefined when it has none.
+   */
+  admit(ts: number | undefined, digest: string): boolean {
+    const position = ts ?? this.#lastTs ?? this.#handed.ts;
+    this.#lastTs = position;
+    if (position < this.#handed.ts) return false;
+    if (this.#seen.ts !== position) this.#seen = { ts: position, counts: new Map() };
+    const k = (this.#seen.counts.get(digest) ?? 0) + 1;
+    this.#seen.counts.set(digest, k);
+    if (position === this.#handed.ts) {
+      if (k <= (this.#handed.counts.get(digest) ?? 0)) return false;
+    } else {
+      this.#handed = { ts: position, counts: new Map() };
+    }
+    this.#handed.counts.set(digest, k);
+    return true;
+  }
+
+  /** The timestamp handed off last (ms), or undefined before the first entry. */
+  get position(): number | undefined {
+    return Number.isFinite(this.#handed.ts) ? this.#handed.ts : undefined;
+  }
+
+  serialize(): string {
+    return JSON.stringify({ ts: Number.isFinite(this.#handed.ts) ? this.#handed.ts : -1, counts: Object.fromEntries(this.#handed.counts) });
+  }
+}

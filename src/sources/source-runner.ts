@@ -1,0 +1,116 @@
+/**
+ * Runs one configured source: lists its streams at start and every discover interval,
+ * starts a supervisor for each new stream key, stops those no longer listed, and
+ * releases finished ones. A stream key is never followed twice at once.
+ */
+import type { Events } from '../telemetry/events.ts';
+import type { Logger } from '../telemetry/logger.ts';
+import { Backoff, sleep } from '../util/backoff.ts';
+import { StreamSupervisor, type SupervisorTiming } from './supervisor.ts';
+import type { Source, StreamDescriptor, StreamSink, StreamState } from './types.ts';
+
+export interface SourceRunnerDeps {
+  /** Where a stream stands: the newest checkpoint handed to the pipeline, else the stored one. */
+  checkpointFor(key: string): string | undefined;
+  sinkFor(descriptor: StreamDescriptor): StreamSink;
+  logger: Logger;
+  events: Events;
+  timing: SupervisorTiming;
+}
+
+export interface SourceStatus {
+  state: StreamState;
+  streams: { key: string; state: StreamState; detail?: string }[];
+}
+
+export class SourceRunner {
+  readonly name: string;
+  readonly #source: Source;
+  readonly #deps: SourceRunnerDeps;
+  readonly #abort = new AbortController();
+  readonly #streams = new Map<string, StreamSupervisor>();
+  #listed = false;
+  #done: Promise<void> | undefined;
+
+  constructor(name: string, source: Source, deps: SourceRunnerDeps) {
+    this.name = name;
+    this.#source = source;
+    this.#deps = deps;
+  }
+
+  start(): void {
+    this.#done ??= this.#run();
+  }
+
+  status(): SourceStatus {
+    const streams = [...this.#streams.values()].map((s) => s.status());
+    const state: StreamState = !this.#listed
+      ? 'discovering'
+      : streams.some((s) => s.state === 'auth_failed')
+        ? 'auth_failed'
+        : streams.some((s) => s.state === 'connected')
+          ? 'connected'
+          : streams.length > 0 && streams.every((s) => s.state === 'finished')
+            ? 'finished'
+            : streams.length === 0
+              ? 'discovering'
+              : 'retrying';
+    return { state, streams };
+  }
+
+  async #run(): Promise<void> {
+    const signal = this.#abort.signal;
+    const { logger } = this.#deps;
+    const listingBackoff = new Backoff({ initialMs: 1000, maxMs: 60_000 });
+    while (!signal.aborted) {
+      let wait = this.#source.discoverIntervalMs;
+      try {
+        const specs = await this.#source.listStreams(signal);
+        this.#listed = true;
+        listingBackoff.reset();
+        this.#reconcile(specs);
+      } catch (error) {
+        if (signal.aborted) break;
+        const delay = listingBackoff.next();
+        logger.warn({ event: 'discovery.failed', source: this.name, reason: (error as Error).message, delay_ms: Math.round(delay) }, 'listing streams failed');
+        wait = Math.min(wait ?? delay, delay);
+      }
+      if (wait === undefined) return; // a named stream: listed once
+      await sleep(wait, signal);
+    }
+  }
+
+  #reconcile(specs: Awaited<ReturnType<Source['listStreams']>>): void {
+    const listed = new Set(specs.map((s) => s.descriptor.key));
+    for (const [key, supervisor] of this.#streams) {
+      if (supervisor.finished) this.#streams.delete(key);
+      else if (!listed.has(key) && this.#source.discoverIntervalMs !== undefined) {
+        this.#streams.delete(key);
+        this.#deps.events.streamFinished(this.name, key, 'no longer listed by the platform');
+        void supervisor.stop();
+      }
+    }
+    for (const spec of specs) {
+      const key = spec.descriptor.key;
+      if (this.#streams.has(key)) continue;
+      const supervisor = new StreamSupervisor(spec, {
+        sourceName: this.name,
+        checkpoint: this.#deps.checkpointFor(key),
+        sink: this.#deps.sinkFor(spec.descriptor),
+        logger: this.#deps.logger,
+        events: this.#deps.events,
+        timing: this.#deps.timing,
+      });
+      this.#streams.set(key, supervisor);
+      this.#deps.logger.info({ event: 'stream.started', source: this.name, stream: key }, 'following stream');
+      supervisor.start();
+    }
+  }
+
+  /** Stop discovery and every stream; resolves when all have returned. Idempotent. */
+  async stop(): Promise<void> {
+    this.#abort.abort();
+    await this.#done;
+    await Promise.all([...this.#streams.values()].map((s) => s.stop()));
+  }
+}

@@ -1,0 +1,87 @@
+/**
+ * The contract between a platform source and the rest of the daemon.
+ *
+ * A source owns transport and platform parsing. It yields platform-neutral
+ * entries together with the cursor that covers them, and knows nothing of OTLP.
+ */
+import type { Logger } from '../telemetry/logger.ts';
+import type { Events } from '../telemetry/events.ts';
+
+export type AttributeValue = string | number | boolean;
+export type Attributes = Record<string, AttributeValue>;
+
+/** One log line or event, as the platform gave it. */
+export interface LogEntry {
+  /** Platform timestamp in milliseconds since the epoch, when the platform has one. */
+  timeMs?: number;
+  /** The message, unchanged except for the line terminator. */
+  body: string;
+  /** `stdout` / `stderr` when the platform says so. */
+  iostream?: 'stdout' | 'stderr';
+  /** A level the platform states itself (wins over stream defaults; text detection may still refine). */
+  level?: string;
+  /** Platform record attributes (semantic conventions first). */
+  attributes?: Attributes;
+  /** The frame's data was not what the platform documents: body holds the raw data. */
+  parseError?: boolean;
+  /** OTLP event name, for platforms whose entries are typed events. */
+  eventName?: string;
+}
+
+/** One thing that has its own log: a session, an agent, a command, a container. */
+export interface StreamDescriptor {
+  /** Stable key `source/…ids…`, used for checkpoints, metrics and sharding. */
+  key: string;
+  /** Platform identity attributes of the OTLP resource (service.name etc. are added by the mapper). */
+  resource: Attributes;
+}
+
+/**
+ * Where a stream delivers. `emit` resolves once the entries are accepted by the pipeline
+ * (the awaited hand-off is the backpressure); `checkpoint` is the serialized cursor that
+ * covers every entry up to and including these ones.
+ */
+export interface StreamSink {
+  emit(entries: LogEntry[], checkpoint: string): Promise<void>;
+}
+
+/** How one connection of a stream ended: a closed union, never a string or boolean. */
+export type StreamOutcome =
+  | { kind: 'retry'; delayMs?: number; reason: string; delivered: boolean }
+  | { kind: 'auth_failed'; status: number; reason: string }
+  | { kind: 'finished'; reason: string }
+  | { kind: 'fatal'; reason: string };
+
+export type StreamState = 'discovering' | 'connected' | 'retrying' | 'auth_failed' | 'finished';
+
+/** What a running stream needs from the daemon. */
+export interface StreamContext {
+  descriptor: StreamDescriptor;
+  /** The stored checkpoint of this stream, or undefined on first start. */
+  checkpoint: string | undefined;
+  sink: StreamSink;
+  signal: AbortSignal;
+  logger: Logger;
+  events: Events;
+  setState(state: StreamState): void;
+}
+
+/** A stream follower: one connection attempt, run repeatedly by the supervisor. */
+export interface StreamFollower {
+  connect(): Promise<StreamOutcome>;
+}
+
+/** What discovery or a named stream hands to the supervisor. */
+export interface StreamSpec {
+  descriptor: StreamDescriptor;
+  /** Create the follower once the stored checkpoint is known. */
+  createFollower(ctx: StreamContext): StreamFollower;
+}
+
+/** A source: lists the streams it follows now (named, or discovered). */
+export interface Source {
+  /** Streams to follow now; called at start and then every `discoverIntervalMs` when defined. */
+  listStreams(signal: AbortSignal): Promise<StreamSpec[]>;
+  /** Discovery period; undefined for sources that name one fixed stream. */
+  discoverIntervalMs?: number;
+}

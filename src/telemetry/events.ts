@@ -1,0 +1,130 @@
+/**
+ * Each internal event is named once here; one call both logs and counts,
+ * so log text and metric never drift apart. Counters are kept as plain
+ * numbers keyed by name and labels; the metrics server exposes them.
+ */
+import type { Logger } from './logger.ts';
+
+export type Labels = Record<string, string>;
+
+export interface CounterSample {
+  name: string;
+  labels: Labels;
+  value: number;
+}
+
+function keyOf(name: string, labels: Labels): string {
+  return name + JSON.stringify(Object.entries(labels).sort(([a], [b]) => a.localeCompare(b)));
+}
+
+/** Log once per window per key (e.g. a 401 once a minute, not once per retry). */
+class RateLimiter {
+  readonly #last = new Map<string, number>();
+  readonly windowMs: number;
+  constructor(windowMs: number) {
+    this.windowMs = windowMs;
+  }
+  allow(key: string, now = Date.now()): boolean {
+    const last = this.#last.get(key);
+    if (last !== undefined && now - last < this.windowMs) return false;
+    this.#last.set(key, now);
+    return true;
+  }
+}
+
+export class Events {
+  readonly #counters = new Map<string, CounterSample>();
+  readonly #gauges = new Map<string, CounterSample>();
+  readonly #authLimiter = new RateLimiter(60_000);
+  readonly logger: Logger;
+
+  constructor(logger: Logger) {
+    this.logger = logger;
+  }
+
+  count(name: string, labels: Labels, n = 1): void {
+    const key = keyOf(name, labels);
+    const sample = this.#counters.get(key);
+    if (sample) sample.value += n;
+    else this.#counters.set(key, { name, labels, value: n });
+  }
+
+  gauge(name: string, labels: Labels, value: number): void {
+    this.#gauges.set(keyOf(name, labels), { name, labels, value });
+  }
+
+  /** Sum of a counter over all label sets matching `labels`. */
+  total(name: string, labels: Labels = {}): number {
+    let sum = 0;
+    for (const s of this.#counters.values()) {
+      if (s.name !== name) continue;
+      if (Object.entries(labels).every(([k, v]) => s.labels[k] === v)) sum += s.value;
+    }
+    return sum;
+  }
+
+  counters(): CounterSample[] {
+    return [...this.#counters.values()];
+  }
+
+  gauges(): CounterSample[] {
+    return [...this.#gauges.values()];
+  }
+
+  recordsReceived(source: string, n: number): void {
+    this.count('agentlog_records_received_total', { source }, n);
+  }
+
+  recordsSkipped(source: string, reason: 'dedupe' | 'heartbeat' | 'unknown_event', n = 1): void {
+    if (n > 0) this.count('agentlog_records_skipped_total', { source, reason }, n);
+  }
+
+  unknownEvent(source: string, stream: string, eventType: string): void {
+    this.recordsSkipped(source, 'unknown_event');
+    this.logger.debug({ event: 'source.unknown_event', source, stream, type: eventType }, 'unknown SSE event type ignored');
+  }
+
+  parseError(source: string, stream: string, sample: string): void {
+    this.count('agentlog_parse_errors_total', { source });
+    this.logger.debug({ event: 'source.parse_error', source, stream, sample: sample.slice(0, 200) }, 'frame is not the documented JSON; kept as raw body');
+  }
+
+  recordsExported(bySource: Record<string, number>): void {
+    for (const [source, n] of Object.entries(bySource)) this.count('agentlog_records_exported_total', { source }, n);
+  }
+
+  recordsDropped(bySource: Record<string, number>, reason: string, detail: string): void {
+    for (const [source, n] of Object.entries(bySource)) this.count('agentlog_records_dropped_total', { source, reason }, n);
+    this.logger.error({ event: 'export.dropped', reason, detail, records: Object.values(bySource).reduce((a, b) => a + b, 0) }, 'batch dropped');
+  }
+
+  exportRequest(code: string, seconds: number): void {
+    this.count('agentlog_export_requests_total', { code });
+    this.count('agentlog_export_duration_seconds_sum', {}, seconds);
+  }
+
+  exportRetry(code: string, delayMs: number, detail: string): void {
+    this.logger.warn({ event: 'export.retry', code, delay_ms: Math.round(delayMs), detail }, 'export failed; retrying');
+  }
+
+  reconnect(source: string, stream: string, reason: string, delayMs: number): void {
+    this.count('agentlog_reconnects_total', { source });
+    this.logger.info({ event: 'stream.reconnect', source, stream, reason, delay_ms: Math.round(delayMs) }, 'stream disconnected; reconnecting');
+  }
+
+  authFailed(source: string, stream: string, status: number, reason: string): void {
+    this.count('agentlog_auth_failures_total', { source });
+    if (this.#authLimiter.allow(`${source}/${stream}`)) {
+      this.logger.error({ event: 'stream.auth_failed', source, stream, status, reason }, 'platform refused the credentials; retrying slowly');
+    }
+  }
+
+  streamFinished(source: string, stream: string, reason: string): void {
+    this.logger.info({ event: 'stream.finished', source, stream, reason }, 'stream finished and released');
+  }
+
+  gap(source: string, stream: string, detail: string): void {
+    this.count('agentlog_gaps_total', { source });
+    this.logger.warn({ event: 'stream.gap', source, stream, detail }, 'platform replay window could not cover what happened');
+  }
+}

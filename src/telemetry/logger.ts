@@ -1,0 +1,72 @@
+/**
+ * The daemon's own logs: pino JSON lines on stderr, one event per line.
+ * Secrets are removed by value as the line is written, so no code path
+ * (an error message quoting a header, a URL with a token) can leak one.
+ */
+import pino from 'pino';
+import { Writable } from 'node:stream';
+
+export type Logger = pino.Logger;
+export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'silent';
+
+export interface LoggerOptions {
+  level: LogLevel;
+  format?: 'json' | 'pretty';
+  /** Secret values to scrub from every line. */
+  secrets?: readonly string[];
+  /** Where lines go; stderr by default. */
+  destination?: NodeJS.WritableStream;
+}
+
+const REDACTED = '[REDACTED]';
+
+/** Replace every occurrence of each secret (4+ characters) with a marker. */
+export function scrubSecrets(text: string, secrets: readonly string[]): string {
+  let out = text;
+  for (const secret of secrets) {
+    if (secret.length >= 4 && out.includes(secret)) out = out.split(secret).join(REDACTED);
+  }
+  return out;
+}
+
+const LEVEL_NAMES: Record<number, string> = { 10: 'TRACE', 20: 'DEBUG', 30: 'INFO', 40: 'WARN', 50: 'ERROR', 60: 'FATAL' };
+
+/** A compact human line: `12:00:00.123 INFO  event  key=value …`. */
+function prettyLine(json: string): string {
+  try {
+    const { time, level, event, msg, pid: _pid, hostname: _h, ...rest } = JSON.parse(json) as Record<string, unknown>;
+    const t = new Date(Number(time)).toISOString().slice(11, 23);
+    const fields = Object.entries(rest).map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`);
+    return `${t} ${(LEVEL_NAMES[Number(level)] ?? String(level)).padEnd(5)} ${typeof event === 'string' ? event : ''} ${typeof msg === 'string' ? msg : ''} ${fields.join(' ')}`.trimEnd() + '\n';
+  } catch {
+    return json;
+  }
+}
+
+export function createLogger(options: LoggerOptions): Logger {
+  const target = options.destination ?? process.stderr;
+  const secrets = options.secrets ?? [];
+  const pretty = options.format === 'pretty';
+  const sink = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      let line = scrubSecrets(chunk.toString('utf8'), secrets);
+      if (pretty) line = prettyLine(line);
+      target.write(line);
+      done();
+    },
+  });
+  return pino(
+    {
+      level: options.level,
+      base: { pid: process.pid },
+      timestamp: pino.stdTimeFunctions.epochTime,
+      redact: { paths: ['token', 'api_key', 'client_secret', 'headers.authorization', '*.token', '*.api_key'], censor: REDACTED },
+    },
+    sink,
+  );
+}
+
+/** A logger that writes nothing, for tests and library use. */
+export function silentLogger(): Logger {
+  return pino({ level: 'silent' });
+}

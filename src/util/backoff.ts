@@ -1,0 +1,45 @@
+/** Exponential backoff with full jitter (AWS architecture blog): spreads reconnect storms. */
+import { setTimeout as delay } from 'node:timers/promises';
+
+export interface BackoffOptions {
+  initialMs: number;
+  maxMs: number;
+  /** Random source in [0,1); injectable for tests. */
+  random?: () => number;
+}
+
+export class Backoff {
+  readonly #options: BackoffOptions;
+  #attempt = 0;
+
+  constructor(options: BackoffOptions) {
+    this.#options = options;
+  }
+
+  /** The next delay: uniform in [0, min(max, initial·2^attempt)], never below `minimumMs`. */
+  next(minimumMs = 0): number {
+    const { initialMs, maxMs, random = Math.random } = this.#options;
+    const ceiling = Math.min(maxMs, initialMs * 2 ** Math.min(this.#attempt, 30));
+    this.#attempt += 1;
+    return Math.max(minimumMs, random() * ceiling);
+  }
+
+  reset(): void {
+    this.#attempt = 0;
+  }
+
+  get attempt(): number {
+    return this.#attempt;
+  }
+}
+
+/** Sleep that ends early (without throwing) when the signal aborts; returns false if aborted. */
+export async function sleep(ms: number, signal: AbortSignal): Promise<boolean> {
+  if (signal.aborted) return false;
+  try {
+    await delay(ms, undefined, { signal, ref: false });
+    return true;
+  } catch {
+    return false;
+  }
+}
