@@ -111,10 +111,11 @@ function walk(node: Node, path: PathSegment[], ctx: WalkContext): void {
 function substitute(scalar: Scalar, path: PathSegment[], ctx: WalkContext, isValue: boolean): void {
   const original = scalar.value;
   if (typeof original !== 'string' || !original.includes('$') && !original.includes(ctx.marker)) return;
-  const token = new RegExp(`\\$\\$\\{|\\$\\{|${ctx.marker}([0-9a-z]+)Z`, 'g');
+  // `$${`, a placeholder, or a `${…}` the mask left alone (it had no room for a placeholder).
+  const token = new RegExp(`\\$\\$\\{|${ctx.marker}([0-9a-z]+)Z|\\$\\{([^}\\n]*)\\}|\\$\\{`, 'g');
   let out = '';
   let last = 0;
-  let wholeRef: Reference | undefined;
+  let whole = false;
   let unresolved = false;
   for (let m = token.exec(original); m; m = token.exec(original)) {
     out += original.slice(last, m.index);
@@ -123,23 +124,26 @@ function substitute(scalar: Scalar, path: PathSegment[], ctx: WalkContext, isVal
       out += '${';
       continue;
     }
-    const ref = m[1] === undefined ? undefined : ctx.refs[Number.parseInt(m[1], 36)];
-    if (!ref || !original.startsWith(ref.placeholder, m.index)) {
+    let ref = m[1] === undefined ? undefined : ctx.refs[Number.parseInt(m[1], 36)];
+    if (ref && original.startsWith(ref.placeholder, m.index)) {
+      last = m.index + ref.placeholder.length;
+      token.lastIndex = last;
+    } else if (m[2] !== undefined) {
+      ref = { offset: leftoverOffset(scalar, ctx.text), body: m[2], placeholder: m[0] };
+    } else {
       out += m[0];
-      // A `${` the mask left alone: unterminated or too short to be a reference.
+      // An unterminated `${`.
       if (m[0] === '${') addIssue(ctx, leftoverOffset(scalar, ctx.text), path, 'invalid substitution', REFERENCE_HINT);
       continue;
     }
-    last = m.index + ref.placeholder.length;
-    token.lastIndex = last;
-    if (m.index === 0 && last === original.length) wholeRef = ref;
+    whole = m.index === 0 && last === original.length;
     const value = resolve(ref, path, ctx);
     if (value === undefined) unresolved = true;
     out += value ?? '';
   }
   out += original.slice(last);
   if (unresolved) ctx.result.unresolved.push(path);
-  if (isValue && wholeRef && !unresolved && scalar.type === 'PLAIN' && !scalar.tag) {
+  if (isValue && whole && !unresolved && scalar.type === 'PLAIN' && !scalar.tag) {
     const typed = retype(out);
     if (typed !== out) ctx.result.retyped.set(pathKey(path), out);
     scalar.value = typed;

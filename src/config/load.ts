@@ -53,7 +53,13 @@ export function parseConfigText(text: string, fileName: string, env: Env): LoadR
   let data: unknown;
   // A document with syntax errors is only partly right: validating it would add noise.
   if (doc.errors.length === 0) {
-    data = doc.toJS();
+    try {
+      data = doc.toJS();
+    } catch (err) {
+      // yaml refuses alias bombs ("billion laughs") here.
+      found.push({ offset: 0, path: [], message: err instanceof Error ? err.message : String(err), hint: 'expand the YAML aliases (*name) by hand' });
+      return { ok: false, issues: finish(found, undefined, fileName, lineCounter) };
+    }
     const validated = validate(data, parsed.retyped);
     data = validated.data;
     if (validated.ok && found.length === 0) {

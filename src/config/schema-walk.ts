@@ -20,7 +20,7 @@ interface Def {
   values?: unknown[];
 }
 
-const defOf = (s: Schema): Def => s._zod.def as unknown as Def;
+const defOf = (s: Schema): Def => s._zod.def;
 
 /** The schema with everything it wraps (default, optional, pipe…), outermost first. */
 function unwrap(schema: Schema): Schema[] {

@@ -14,12 +14,15 @@ function isListenAddress(value: string): boolean {
 
 const filePath = text().nullable().default(null);
 
+const headerValue = z.string();
+fieldInfo.add(headerValue, { secret: true, hint: 'header values are strings, e.g. authorization: "Bearer ${env:OTLP_TOKEN}"' });
+
 const exporter = z
   .strictObject({
     // endpoint and protocol have no schema default: otel-env.ts fills them from OTEL_* first.
     endpoint: httpUrl.optional().meta({ description: 'Full OTLP logs URL. Default: OTEL_EXPORTER_OTLP_LOGS_ENDPOINT, else OTEL_EXPORTER_OTLP_ENDPOINT + /v1/logs, else http://localhost:4318/v1/logs.' }),
     protocol: z.enum(['http/protobuf', 'http/json']).optional().meta({ description: 'Default: OTEL_EXPORTER_OTLP_LOGS_PROTOCOL / OTEL_EXPORTER_OTLP_PROTOCOL, else http/protobuf.' }),
-    headers: z.record(z.string(), z.string()).prefault({}).meta({ description: 'Merged over OTEL_EXPORTER_OTLP_HEADERS. Values are secrets.' }),
+    headers: z.record(z.string(), headerValue).prefault({}).meta({ description: 'Merged over OTEL_EXPORTER_OTLP_HEADERS. Values are secrets.' }),
     compression: z.enum(['gzip', 'none']).default('gzip'),
     timeout: duration('10s'),
     tls: z

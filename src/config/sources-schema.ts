@@ -7,6 +7,13 @@ export const SOURCE_NAME = /^[a-z0-9][a-z0-9_-]{0,62}$/;
 const sourceName = z.string().regex(SOURCE_NAME, { error: (iss) => `"${String(iss.input)}" is not a valid source name` });
 fieldInfo.add(sourceName, { hint: 'lowercase letters, digits, "_" and "-", starting with a letter or digit, at most 63 characters' });
 
+/** A field type with a hint of its own, for keys whose meaning the generic hint does not carry. */
+function described<T extends z.ZodType>(schema: T, description: string, hint: string): T {
+  const copy = schema.describe(description);
+  fieldInfo.add(copy, { hint });
+  return copy;
+}
+
 const severity = z
   .strictObject({
     stdout: level().prefault('INFO'),
@@ -39,8 +46,8 @@ const foundry = z
   .strictObject({
     type: z.literal('foundry'),
     ...common,
-    endpoint: httpUrl,
-    agent: identifier(),
+    endpoint: described(httpUrl, 'Project endpoint.', 'the project endpoint, https://<resource>.services.ai.azure.com/api/projects/<project>'),
+    agent: described(identifier(), 'Agent name; alone, every session of the agent is followed.', 'the hosted agent name; with only agent, every session of the agent is followed'),
     version: identifier().optional(),
     session: identifier().optional(),
     api_version: text().default('v1'),
@@ -105,7 +112,7 @@ const agentbox = z
   .strictObject({
     type: z.literal('agentbox'),
     ...common,
-    endpoint: httpUrl,
+    endpoint: described(httpUrl, 'AgentBox gateway URL (the API is under /v1).', 'the AgentBox gateway URL, e.g. https://agentbox.example.com; the API is under /v1'),
     api_key: secret(),
     sandbox: identifier().optional(),
     pool: identifier().optional(),

@@ -25,6 +25,7 @@ const YAML_TYPE: Record<string, string> = {
 
 function yamlType(value: unknown): string {
   if (value === null) return 'null';
+  if (typeof value === 'boolean') return 'a boolean';
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'number') return Number.isInteger(value) ? 'an integer' : 'a number';
   return YAML_TYPE[typeof value] ?? typeof value;

@@ -4,6 +4,7 @@
  * Permanent: any other non-2xx. Success may carry a partial_success rejected count.
  */
 import { JsonLogsSerializer, ProtobufLogsSerializer } from '@opentelemetry/otlp-transformer';
+import protobuf from 'protobufjs/minimal.js';
 
 export type ExportOutcome =
   | { status: 'success'; rejected: number; message?: string }
@@ -40,9 +41,38 @@ export function classifyResponse(
 ): ExportOutcome {
   const contentType = String(headers['content-type'] ?? '');
   if (status >= 200 && status < 300) return { status: 'success', ...rejectedFrom(body, contentType) };
-  const detail = new TextDecoder().decode(body.subarray(0, 500)).replace(/\s+/g, ' ').trim();
+  const detail = errorDetail(body, contentType);
   if (status === 408 || status === 429 || status >= 500) {
     return { status: 'retryable', code: String(status), retryAfterMs: parseRetryAfter(headers['retry-after']), detail };
   }
   return { status: 'failure', code: String(status), detail };
+}
+
+/**
+ * The message of an OTLP error body: a google.rpc.Status (`message` is field 2) in
+ * protobuf or JSON, else the text. No OTel package ships a Status decoder, so read
+ * field 2 with protobufjs's wire reader.
+ */
+export function errorDetail(body: Uint8Array, contentType: string): string {
+  if (contentType.includes('protobuf')) {
+    try {
+      const reader = protobuf.Reader.create(body);
+      while (reader.pos < reader.len) {
+        const tag = reader.uint32();
+        if (tag >>> 3 === 2 && (tag & 7) === 2) return reader.string().slice(0, 500);
+        reader.skipType(tag & 7);
+      }
+    } catch {
+      // not a Status after all: fall through to the text
+    }
+  }
+  if (contentType.includes('json')) {
+    try {
+      const parsed = JSON.parse(new TextDecoder().decode(body)) as { message?: unknown };
+      if (typeof parsed.message === 'string') return parsed.message.slice(0, 500);
+    } catch {
+      // not JSON after all
+    }
+  }
+  return new TextDecoder().decode(body.subarray(0, 500)).replace(/[^\x20-\x7e\u00a0-\uffff]+/g, ' ').replace(/\s+/g, ' ').trim();
 }

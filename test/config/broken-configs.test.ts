@@ -90,7 +90,7 @@ const cases: Case[] = [
   {
     name: 'foundry without agent',
     text: yaml('sources:', '  - name: support', '    type: foundry', '    endpoint: https://r.services.ai.azure.com/api/projects/p'),
-    expected: 'test.yaml:2:5  sources[0].agent  missing required key "agent"',
+    expected: 'test.yaml:2:5  sources[0].agent  missing required key "agent"  (the hosted agent name; with only agent, every session of the agent is followed)',
   },
   {
     name: 'daytona command without session',
@@ -135,7 +135,7 @@ const cases: Case[] = [
   {
     name: 'bad URL for endpoint',
     text: yaml('sources:', '  - name: box', '    type: agentbox', '    endpoint: agentbox.example.com', '    api_key: k'),
-    expected: 'test.yaml:4:15  sources[0].endpoint  not a valid http(s) URL  (use an absolute URL starting with http:// or https://)',
+    expected: 'test.yaml:4:15  sources[0].endpoint  not a valid http(s) URL  (the AgentBox gateway URL, e.g. https://agentbox.example.com; the API is under /v1)',
   },
   {
     name: 'bad listen address',
@@ -146,6 +146,16 @@ const cases: Case[] = [
     name: 'retry intervals in the wrong order',
     text: yaml(...HILL90_SOURCE, 'exporter:', '  retry: {initial_interval: 1m, max_interval: 30s}'),
     expected: 'test.yaml:6:11  exporter.retry.initial_interval  initial_interval is larger than max_interval  (backoff grows from initial_interval up to max_interval)',
+  },
+  {
+    name: 'bad URL for a URL with a default',
+    text: yaml(...HILL90_SOURCE, '    endpoint: api.hill90.com'),
+    expected: 'test.yaml:5:15  sources[0].endpoint  not a valid http(s) URL  (use an absolute URL starting with http:// or https://)',
+  },
+  {
+    name: 'a boolean where a duration is expected',
+    text: yaml(...HILL90_SOURCE, '    discover_interval: true'),
+    expected: 'test.yaml:5:24  sources[0].discover_interval  expected a duration, got a boolean  (e.g. 500ms, 10s, 5m, 1h)',
   },
   {
     name: 'a section that is null',

@@ -80,6 +80,11 @@ describe('env substitution', () => {
     expect(issues[0]?.hint).toContain('${env:NAME:-default}');
   });
 
+  it('still resolves references when the text crowds out the placeholder alphabet', () => {
+    const text = 'noise: QX QXQ QXQQ QXQQQ QXQQQQ QXQQQQQ\na: ${env:A}\nb: x${env:A}\n';
+    expect(substitute(text, { A: '7' }).value).toEqual({ noise: 'QX QXQ QXQQ QXQQQ QXQQQQ QXQQQQQ', a: 7, b: 'x7' });
+  });
+
   it('substitutes in keys too', () => {
     expect(substitute('${env:K}: v\n', { K: 'key' }).value).toEqual({ key: 'v' });
   });

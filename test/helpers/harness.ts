@@ -93,7 +93,7 @@ export interface InProcess {
 
 /** Run the daemon in this process with short reconnect delays. */
 export function runInProcess(config: Config): InProcess {
-  const logger = createLogger({ level: 'warn', secrets: [TOKEN] });
+  const logger = createLogger({ level: process.env.TEST_LOG_LEVEL === 'debug' ? 'debug' : 'silent', secrets: [TOKEN] });
   const events = new Events(logger);
   const daemon = startDaemon(config, { logger, events, timing: { initialBackoffMs: 20, maxBackoffMs: 200, authRetryMs: 200 } });
   return { daemon, events };
