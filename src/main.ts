@@ -3,10 +3,12 @@
 import { parseArgs } from 'node:util';
 import { checkpointsCommand } from './cli/checkpoints.ts';
 import { resolveConfigPath } from './cli/config-path.ts';
-import { CliError, EXIT_FATAL, EXIT_OK, UsageError } from './cli/errors.ts';
+import { demoCommand } from './cli/demo.ts';
+import { CliError, ConfigInvalidError, EXIT_FATAL, EXIT_OK, UsageError } from './cli/errors.ts';
 import { HELP } from './cli/help.ts';
 import { runCommand } from './cli/run.ts';
 import { validateCommand } from './cli/validate.ts';
+import { parseDuration } from './config/units.ts';
 import { VERSION } from './version.ts';
 
 const COMMANDS = new Set(['run', 'validate', 'checkpoints', 'tail', 'demo']);
@@ -23,6 +25,8 @@ async function main(argv: string[]): Promise<number> {
         version: { type: 'boolean', short: 'v' },
         source: { type: 'string' },
         json: { type: 'boolean' },
+        duration: { type: 'string' },
+        'otlp-endpoint': { type: 'string' },
       },
     });
   } catch (error) {
@@ -51,6 +55,31 @@ async function main(argv: string[]): Promise<number> {
     case 'checkpoints':
       if (rest.length > 2) throw new UsageError(`checkpoints takes an action and at most one stream, got "${rest.join(' ')}".`);
       return checkpointsCommand(rest[0], rest[1], configPath, process.env, out);
+    case 'demo': {
+      if (rest.length > 0) throw new UsageError(`demo takes no arguments, got "${rest.join(' ')}".`);
+      let durationMs: number | undefined;
+      if (values.duration !== undefined) {
+        try {
+          durationMs = parseDuration(values.duration);
+        } catch (error) {
+          throw new UsageError(`--duration: ${(error as Error).message}.`);
+        }
+      }
+      // First Ctrl-C/SIGTERM: stop cleanly (daemon shutdown, emulators closed); a second one exits at once.
+      const stop = new AbortController();
+      const onSignal = (): void => {
+        if (stop.signal.aborted) process.exit(EXIT_FATAL);
+        stop.abort();
+      };
+      process.on('SIGINT', onSignal);
+      process.on('SIGTERM', onSignal);
+      try {
+        return await demoCommand({ durationMs, otlpEndpoint: values['otlp-endpoint'], out, signal: stop.signal });
+      } finally {
+        process.off('SIGINT', onSignal);
+        process.off('SIGTERM', onSignal);
+      }
+    }
     default:
       throw new UsageError(`"${command}" is not available in this version yet.`);
   }
@@ -61,7 +90,10 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (error: unknown) => {
-    if (error instanceof CliError) {
+    if (error instanceof ConfigInvalidError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exitCode = error.exitCode;
+    } else if (error instanceof CliError) {
       process.stderr.write(`agent-log-exporter: ${error.message}\n`);
       process.exitCode = error.exitCode;
     } else {

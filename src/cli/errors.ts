@@ -13,6 +13,14 @@ export class CliError extends Error {
   }
 }
 
+/** A config with problems: each problem is printed on its own line, as is. */
+export class ConfigInvalidError extends CliError {
+  constructor(lines: string[], summary: string) {
+    super([...lines, summary].join('\n'), EXIT_USAGE);
+    this.name = 'ConfigInvalidError';
+  }
+}
+
 export class UsageError extends CliError {
   constructor(message: string) {
     super(`${message}\nRun \`agent-log-exporter --help\` for usage.`, EXIT_USAGE);

@@ -14,10 +14,16 @@ Usage:
   agent-log-exporter checkpoints reset [STREAM] [--config FILE]
                                                     forget checkpoints (all, a source, or one stream)
   agent-log-exporter tail [--config FILE] [--source NAME] [--json]
-  agent-log-exporter demo
+  agent-log-exporter demo [--duration 8s] [--otlp-endpoint URL]
+                                                    the pipeline on a built-in Foundry emulator and a
+                                                    loopback OTLP receiver; no account needed
 
 Options:
   -c, --config FILE   config file (default: $AGENT_LOG_EXPORTER_CONFIG, else ./agent-log-exporter.yaml)
+      --duration D    demo: how long the agent runs (default 8s; 500ms, 30s, 2m…)
+      --otlp-endpoint URL
+                      demo: export to this OTLP/HTTP logs URL instead of the loopback receiver
+                      (the only way the demo reaches beyond 127.0.0.1)
   -h, --help          this help
   -v, --version       print the version
 

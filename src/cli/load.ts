@@ -2,12 +2,12 @@
 import type { Config } from '../config/schema.ts';
 import { formatIssue } from '../config/issues.ts';
 import { loadConfig } from '../config/load.ts';
-import { CliError, EXIT_USAGE } from './errors.ts';
+import { ConfigInvalidError } from './errors.ts';
 
 export function loadOrExplain(configPath: string, env: NodeJS.ProcessEnv): Config {
   const result = loadConfig(configPath, env);
   if (result.ok) return result.config;
   const lines = result.issues.map(formatIssue);
   const count = result.issues.length;
-  throw new CliError(`${lines.join('\n')}\n${count} problem${count === 1 ? '' : 's'} in ${configPath}; nothing was started.`, EXIT_USAGE);
+  throw new ConfigInvalidError(lines, `agent-log-exporter: ${count} problem${count === 1 ? '' : 's'} in ${configPath}; nothing was started.`);
 }

@@ -6,6 +6,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { generateLines } from '../../src/emulators/foundry.ts';
+import type { ReceivedLogRecord } from '../../src/emulators/otlp-receiver.ts';
 import { spawnCli, type Spawned } from '../helpers/cli.ts';
 import { TOKEN, startRig, writeConfig, type Rig } from '../helpers/harness.ts';
 
@@ -68,7 +69,7 @@ describe.each([true, false])('kill -9 and restart (spool %s)', (spool) => {
     }
 
     const expected = lines.map((l) => `${l.timestamp}|${l.stream}|${l.message}`);
-    const keyOf = (r: (typeof rig.receiver.records)[number]): string =>
+    const keyOf = (r: ReceivedLogRecord): string =>
       `${new Date(Number(r.timeUnixNano / 1_000_000n)).toISOString()}|${String(r.attributes['log.iostream'])}|${String(r.body)}`;
 
     if (spool) {

@@ -75,7 +75,7 @@ function* sessionSteps(index: number): Generator<Step> {
     lines.push(out(`Tool call: ${tool}(query="${pick(QUERIES)}")`));
     if (index === 0 && request % 10 === 4) {
       const remaining = [12, 7, 3][Math.floor(request / 10)] ?? 1;
-      lines.push(err(`WARNING:  Rate limit approaching for deployment gpt-4o (remaining_requests=${remaining}, resets_in=18s)`));
+      lines.push(err(`WARNING:  Rate limit approaching for gpt-4o (remaining_requests=${remaining})`));
     }
     if (index === 1 && request % 12 === 6) {
       lines.push(out('{"level":"warning","logger":"agent.memory","message":"conversation history truncated to 32 turns"}'));
