@@ -18,7 +18,7 @@ import { startOtlpReceiver, type OtlpReceiver } from '../emulators/otlp-receiver
 import { startDaemon, type Daemon } from '../lifecycle/daemon.ts';
 import { Events } from '../telemetry/events.ts';
 import { createLogger } from '../telemetry/logger.ts';
-import { DEMO_AGENT, startActivity } from './demo/activity.ts';
+import { DEMO_AGENT, DEMO_VERSION, startActivity } from './demo/activity.ts';
 import { DEMO_SOURCE, TOKEN_VARIABLE, demoConfigYaml } from './demo/config.ts';
 import { decodedSummary, progressLine, table } from './demo/report.ts';
 import { CliError, EXIT_FATAL, EXIT_OK, EXIT_USAGE, UsageError } from './errors.ts';
@@ -175,14 +175,19 @@ export async function demoCommand(options: DemoOptions): Promise<number> {
     out(`exported  ${String(exported).padStart(5)} records in ${requests} OTLP/HTTP request${requests === 1 ? '' : 's'} (${accepted} answered 2xx) to ${otlpEndpoint}`);
     if (dropped > 0) out(`dropped   ${String(dropped).padStart(5)} records rejected by the endpoint`);
     const pending = read - skipped - exported - dropped;
-    if (pending > 0) out(`pending   ${String(pending).padStart(5)} records were still in the spool at shutdown (is the endpoint reachable?)`);
+    if (pending > 0) out(`pending   ${String(pending).padStart(5)} records not delivered by shutdown (is the endpoint reachable?); the demo's spool went with its temporary directory`);
     if (receiver) {
       out(`decoded   ${String(records.length).padStart(5)} records in ${decodedRequests} request${decodedRequests === 1 ? '' : 's'} by the loopback receiver`);
       if (records.length !== exported) out(`  (the receiver decoded ${records.length} but the daemon counted ${exported} exported: that is a bug)`);
       for (const line of decodedSummary(records)) out(line);
     } else {
       out('');
-      out(`The records are at your endpoint: service.name=${DEMO_SOURCE}, deployment.environment.name=demo, one resource per session.`);
+      const sessions = [...activity.bySession.entries()].map(([id, lines]) => [id, `${DEMO_AGENT} v${DEMO_VERSION}`, lines]);
+      for (const line of table([['session', 'agent', 'lines written'], ...sessions])) out(line);
+      if (exported > 0) {
+        out('');
+        out(`Look for service.name=${DEMO_SOURCE}, deployment.environment.name=demo at your backend: one OTLP resource per session.`);
+      }
     }
     return EXIT_OK;
   } finally {

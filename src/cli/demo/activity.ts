@@ -78,7 +78,7 @@ function* sessionSteps(index: number): Generator<Step> {
       lines.push(err(`WARNING:  Rate limit approaching for gpt-4o (remaining_requests=${remaining})`));
     }
     if (index === 1 && request % 12 === 6) {
-      lines.push(out('{"level":"warning","logger":"agent.memory","message":"conversation history truncated to 32 turns"}'));
+      lines.push(out('{"level":"warning","logger":"agent.memory","message":"history truncated to 32 turns"}'));
     }
     if (index === 1 && request % 12 === 2) {
       lines.push(...traceback(`A-${10400 + request * 7}`));
@@ -95,6 +95,8 @@ function* sessionSteps(index: number): Generator<Step> {
 export interface Activity {
   /** Lines appended so far, over every session. */
   readonly appended: number;
+  /** Lines appended so far, by session id (sessions in the order they started). */
+  readonly bySession: ReadonlyMap<string, number>;
   /** Stops the script; resolves once no more lines will be appended. */
   stop(): Promise<void>;
 }
@@ -103,6 +105,7 @@ export interface Activity {
 export function startActivity(emulator: FoundryEmulator): Activity {
   const abort = new AbortController();
   let appended = 0;
+  const bySession = new Map<string, number>();
 
   async function play(index: number, startAfterMs: number, id: string): Promise<void> {
     if (!(await pause(startAfterMs, abort.signal))) return;
@@ -111,6 +114,7 @@ export function startActivity(emulator: FoundryEmulator): Activity {
       if (!(await pause(step.delayMs, abort.signal))) return;
       session.append(...step.lines);
       appended += step.lines.length;
+      bySession.set(id, (bySession.get(id) ?? 0) + step.lines.length);
     }
   }
 
@@ -119,6 +123,7 @@ export function startActivity(emulator: FoundryEmulator): Activity {
     get appended() {
       return appended;
     },
+    bySession,
     async stop() {
       abort.abort();
       await done;

@@ -60,6 +60,11 @@ function clip(text: string, width = BODY_WIDTH): string {
   return text.length > width ? `${text.slice(0, width - 1)}…` : text;
 }
 
+/** Records in platform-timestamp order; ties keep arrival order. */
+function byTime(records: readonly ReceivedLogRecord[]): ReceivedLogRecord[] {
+  return [...records].sort((a, b) => (a.timeUnixNano < b.timeUnixNano ? -1 : a.timeUnixNano > b.timeUnixNano ? 1 : 0));
+}
+
 /** Words after a label, wrapped to ~100 columns, continuation lines indented. */
 function wrap(label: string, words: readonly string[], width = 100): string[] {
   const lines: string[] = [];
@@ -122,17 +127,17 @@ export function decodedSummary(records: readonly ReceivedLogRecord[], lastCount 
   if (sample) lines.push(...wrap(`OTLP resource of ${sessionOf(sample)}:`, Object.entries(sample.resource).map(([k, v]) => `${k}=${text(v)}`)));
 
   // How the first session started: a status line, then uvicorn's INFO lines on stderr.
-  const ordered = [...records].sort((a, b) => (a.timeUnixNano < b.timeUnixNano ? -1 : a.timeUnixNano > b.timeUnixNano ? 1 : 0));
+  const ordered = byTime(records);
   const rows = (list: readonly ReceivedLogRecord[]): (string | number)[][] => list.map((r) => [clock(r.timeUnixNano), sessionOf(r), severityLabel(r), clip(bodyText(r))]);
   const firstSession = sessionOf(ordered[0]!);
   const startup = ordered.filter((r) => sessionOf(r) === firstSession).slice(0, 6);
-  lines.push('', `how ${firstSession} started (stderr, yet INFO: the level in the text wins):`, ...table(rows(startup)));
+  lines.push('', `how ${firstSession} started (uvicorn logs to stderr, yet INFO: a level in the text wins):`, ...table(rows(startup)));
 
   // The first warnings (one per session) and the first error with the records that follow it.
   const warnings = [...new Map(ordered.filter((r) => r.severityNumber >= 13 && r.severityNumber < 17).map((r) => [sessionOf(r), r])).values()];
   const firstError = ordered.findIndex((r) => r.severityNumber >= 17);
   const error = firstError < 0 ? [] : ordered.slice(firstError, firstError + 8).filter((r) => sessionOf(r) === sessionOf(ordered[firstError]!)).slice(0, 7);
-  if (warnings.length + error.length > 0) lines.push('', 'the first warnings and the first error (every line of a traceback is a record):', ...table(rows([...warnings, ...error])));
+  if (warnings.length + error.length > 0) lines.push('', 'the first warnings and the first error (every line of a traceback is a record):', ...table(rows(byTime([...warnings, ...error]))));
 
   // The newest records, ordered by their platform timestamp.
   const last = ordered.slice(-lastCount);
