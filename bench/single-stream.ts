@@ -15,7 +15,8 @@ import { startOtlpReceiver } from '../src/emulators/otlp-receiver.ts';
 
 const { values } = parseArgs({ options: { frames: { type: 'string', default: '200000' }, spool: { type: 'string', default: 'on' }, runs: { type: 'string', default: '3' } } });
 const frames = Number(values.frames);
-const main = new URL('../src/main.ts', import.meta.url).pathname;
+// The built CLI, as installed: running src/*.ts would add the type stripper's memory to every figure.
+const main = new URL('../dist/main.js', import.meta.url).pathname;
 
 /** Peak RSS (VmHWM) and CPU seconds of a live process, from /proc. */
 function procStats(pid: number): { peakRssMb: number; cpuSeconds: number } {
@@ -50,7 +51,7 @@ log: {level: warn}
 `,
   );
   const started = performance.now();
-  const child = spawn(process.execPath, [main, 'run', '--config', join(dir, 'config.yaml')], { stdio: ['ignore', 'ignore', 'inherit'] });
+  const child = spawn(process.execPath, [...(process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? []), main, 'run', '--config', join(dir, 'config.yaml')], { stdio: ['ignore', 'inherit', 'inherit'] });
   await receiver.waitFor(frames, 600_000);
   const seconds = (performance.now() - started) / 1000;
   await new Promise((r) => setTimeout(r, 500)); // late duplicates would show here

@@ -11,6 +11,9 @@ import type { LogRecord } from './mapper.ts';
 import { estimateRecordBytes } from './mapper.ts';
 import type { DeliveryQueue, EncodedBatch } from './queue.ts';
 
+/** Batches being encoded or handed off while the next one fills. */
+const MAX_IN_FLIGHT = 2;
+
 export interface BatcherOptions {
   maxRecords: number;
   maxBytes: number;
@@ -29,6 +32,7 @@ export class Batcher {
   #checkpoints = new Map<string, string>();
   #timer: NodeJS.Timeout | undefined;
   #flushing: Promise<void> = Promise.resolve();
+  readonly #inFlight: Promise<void>[] = [];
   #closed = false;
 
   constructor(options: BatcherOptions) {
@@ -43,19 +47,40 @@ export class Batcher {
     const full =
       this.#records.length > 0 &&
       (this.#records.length + records.length > this.#options.maxRecords || this.#bytes + bytes > this.#options.maxBytes);
-    if (full) await this.flush();
+    if (full) await this.#flushAhead();
     for (const r of records) this.#records.push(r);
     this.#bytes += bytes;
     if (records.length > 0) this.#bySource[source] = (this.#bySource[source] ?? 0) + records.length;
     this.#checkpoints.set(stream, checkpoint);
     if (this.#records.length >= this.#options.maxRecords || this.#bytes >= this.#options.maxBytes) {
-      await this.flush();
+      await this.#flushAhead();
     } else if (!this.#timer) {
       this.#timer = setTimeout(() => {
         this.#timer = undefined;
         this.flush().catch((error: unknown) => this.#options.onError(error));
       }, this.#options.timeoutMs);
       this.#timer.unref();
+    }
+  }
+
+  /**
+   * Start flushing the pending batch without waiting for it, so the source keeps reading
+   * while the batch is encoded and compressed; wait only when MAX_IN_FLIGHT flushes are
+   * already under way (the bound on memory, and the backpressure from a full queue).
+   */
+  async #flushAhead(): Promise<void> {
+    const flushing = this.flush();
+    this.#inFlight.push(flushing);
+    const settle = (): void => {
+      const i = this.#inFlight.indexOf(flushing);
+      if (i >= 0) void this.#inFlight.splice(i, 1);
+    };
+    void flushing.then(settle, (error: unknown) => {
+      settle();
+      this.#options.onError(error);
+    });
+    while (this.#inFlight.length > MAX_IN_FLIGHT) {
+      await this.#inFlight[0]!.catch(() => undefined);
     }
   }
 

@@ -68,12 +68,14 @@ export function createStreamWriter(res: ServerResponse, faults: FoundryFaults, o
   function takeBatch(): { bytes: Buffer; cut: boolean } {
     const parts: Buffer[] = [];
     let cut = false;
+    // Walk with an index and drop the taken prefix once: shift() per frame is quadratic on a long replay.
+    let taken = 0;
     while (!cut) {
       if (cutAfter !== undefined && eventsWritten >= cutAfter && !faults.disconnectMidFrame) {
         cut = true;
         break;
       }
-      const item = pending[0];
+      const item = pending[taken];
       if (item === undefined) break;
       if (cutAfter !== undefined && eventsWritten >= cutAfter && item.isEvent) {
         // Mid-frame cut: the client sees half a frame, which it must discard.
@@ -81,10 +83,11 @@ export function createStreamWriter(res: ServerResponse, faults: FoundryFaults, o
         cut = true;
         break;
       }
-      pending.shift();
+      taken += 1;
       parts.push(item.bytes);
       if (item.isEvent) eventsWritten += 1;
     }
+    pending.splice(0, taken);
     return { bytes: Buffer.concat(parts), cut };
   }
 
