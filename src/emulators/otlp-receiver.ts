@@ -43,6 +43,8 @@ export interface ReceivedRequest {
 
 export interface OtlpReceiverOptions {
   port?: number;
+  /** Serve HTTPS with this key and certificate (to test the exporter's TLS options). */
+  tls?: { key: string; cert: string };
   /** Delay before every answer (a slow backend). */
   delayMs?: number;
 }
@@ -131,7 +133,7 @@ export async function startOtlpReceiver(opts: OtlpReceiverOptions = {}): Promise
     (req, res) => {
       handle(req, res).catch(() => res.destroy());
     },
-    { port: opts.port },
+    { port: opts.port, tls: opts.tls },
   );
 
   const receiver: OtlpReceiver = {

@@ -72,4 +72,20 @@ describe('one Foundry session end to end', () => {
       expect(req.headers.accept).toBe('text/event-stream');
     }
   });
+
+  it('with drop_heartbeats: false all four seed frames arrive, the heartbeat as an INFO status line', async () => {
+    rig = await startRig();
+    const session = rig.emulator.addSession(SESSION);
+    session.append(...SEED_LINES);
+    const { daemon } = runInProcess(writeConfig(rig, { session: SESSION, sourceExtra: '    drop_heartbeats: false\n' }));
+    await rig.receiver.waitFor(4, 10_000);
+    await new Promise((r) => setTimeout(r, 200));
+    await daemon.shutdown(5000);
+    expect(rig.receiver.records.map((r) => [r.body, r.severityText, r.attributes['foundry.log.stream'] ?? r.attributes['log.iostream']])).toEqual([
+      ['Starting FoundryCBAgent server on port 8088', 'INFO', 'stdout'],
+      ['INFO: Application startup complete.', 'INFO', 'stderr'],
+      ['Successfully connected to container', 'INFO', 'status'],
+      ['No logs since last 60 seconds', 'INFO', 'status'],
+    ]);
+  });
 });

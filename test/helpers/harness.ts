@@ -49,6 +49,8 @@ export interface FoundryConfigOptions {
   batchMaxRecords?: number;
   batchTimeout?: string;
   extra?: string;
+  /** Extra YAML lines inside the source (indented by the caller). */
+  sourceExtra?: string;
 }
 
 /** The YAML a user would write for this rig. */
@@ -62,7 +64,7 @@ export function foundryConfigYaml(rig: Rig, o: FoundryConfigOptions): string {
     endpoint: ${rig.emulator.url}
 ${target}    auth: {type: bearer, token: "\${env:FOUNDRY_TOKEN}"}
     attributes: {team: core}
-exporter:
+${o.sourceExtra ?? ''}exporter:
   endpoint: ${rig.receiver.url}
   protocol: ${o.protocol ?? 'http/protobuf'}
   compression: ${o.compression ?? 'gzip'}
