@@ -7,7 +7,7 @@ import type { Events } from '../telemetry/events.ts';
 import type { Logger } from '../telemetry/logger.ts';
 import { Backoff, sleep } from '../util/backoff.ts';
 import { StreamSupervisor, type SupervisorTiming } from './supervisor.ts';
-import type { Source, StreamDescriptor, StreamSink, StreamState } from './types.ts';
+import type { Source, StreamDescriptor, StreamSink, StreamSpec, StreamState } from './types.ts';
 
 export interface SourceRunnerDeps {
   /** Where a stream stands: the newest checkpoint handed to the pipeline, else the stored one. */
@@ -68,7 +68,7 @@ export class SourceRunner {
         const specs = await this.#source.listStreams(signal);
         this.#listed = true;
         listingBackoff.reset();
-        this.#reconcile(specs);
+        await this.#reconcile(specs);
       } catch (error) {
         if (signal.aborted) break;
         const delay = listingBackoff.next();
@@ -80,19 +80,29 @@ export class SourceRunner {
     }
   }
 
-  #reconcile(specs: Awaited<ReturnType<Source['listStreams']>>): void {
-    const listed = new Set(specs.map((s) => s.descriptor.key));
+  async #reconcile(specs: StreamSpec[]): Promise<void> {
+    const listed = new Map(specs.map((s) => [s.descriptor.key, s]));
+    const discovering = this.#source.discoverIntervalMs !== undefined;
+    const stopping: Promise<void>[] = [];
     for (const [key, supervisor] of this.#streams) {
+      const spec = listed.get(key);
       if (supervisor.finished) this.#streams.delete(key);
-      else if (!listed.has(key) && this.#source.discoverIntervalMs !== undefined) {
+      else if (discovering && !spec) {
         this.#streams.delete(key);
         this.#deps.events.streamFinished(this.name, key, 'no longer listed by the platform');
-        void supervisor.stop();
+        stopping.push(supervisor.stop());
+      } else if (spec && fingerprint(spec) !== fingerprint(supervisor.spec)) {
+        // Same stream, new identity (a Foundry session moved to another agent version): its URL
+        // changed. Stop the old follower before the new one starts, so it is never followed twice.
+        this.#streams.delete(key);
+        this.#deps.logger.info({ event: 'stream.changed', source: this.name, stream: key }, 'stream identity changed; restarting it');
+        await supervisor.stop();
       }
     }
+    await Promise.all(stopping);
     for (const spec of specs) {
       const key = spec.descriptor.key;
-      if (this.#streams.has(key)) continue;
+      if (this.#streams.has(key) || this.#abort.signal.aborted) continue;
       const supervisor = new StreamSupervisor(spec, {
         sourceName: this.name,
         checkpoint: this.#deps.checkpointFor(key),
@@ -113,4 +123,9 @@ export class SourceRunner {
     await this.#done;
     await Promise.all([...this.#streams.values()].map((s) => s.stop()));
   }
+}
+
+/** What identifies a stream's connection besides its key (e.g. the agent version in the URL). */
+function fingerprint(spec: StreamSpec): string {
+  return JSON.stringify(spec.descriptor.resource);
 }

@@ -61,6 +61,27 @@ describe('Foundry discovery', () => {
   });
 });
 
+describe('Foundry session updates', () => {
+  it('restarts a session whose agent version changed, on the new URL, without repeating a line', async () => {
+    rig = await startRig();
+    const session = rig.emulator.addSession({ agent: 'planner', version: '1', id: 's-upd' });
+    session.append({ timestamp: '2026-03-10T09:00:00.000Z', stream: 'stdout', message: 'on v1' });
+    const { daemon } = runInProcess(writeConfig(rig, { agent: 'planner' }));
+    await rig.receiver.waitFor(1, 10_000);
+    session.setVersion('2');
+    await until(() => rig!.emulator.requests.some((r) => r.path.includes('/versions/2/') && r.path.endsWith(':logstream')), 'a connection to the v2 URL');
+    await session.waitForConnection(2);
+    session.append({ timestamp: '2026-03-10T09:00:01.000Z', stream: 'stdout', message: 'after the update' });
+    await rig.receiver.waitFor(2, 10_000);
+    await new Promise((r) => setTimeout(r, 300));
+    await daemon.shutdown(5000);
+    expect(rig.receiver.records.map((r) => `${String(r.resource['gen_ai.agent.version'])}:${String(r.body)}`)).toEqual([
+      '1:on v1',
+      '2:after the update',
+    ]);
+  });
+});
+
 describe('following rules', () => {
   const SESSION = { agent: 'support-agent', version: '3', id: 's_rules' };
 
