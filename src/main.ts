@@ -46,9 +46,12 @@ async function main(argv: string[]): Promise<number> {
   const configPath = resolveConfigPath(values.config, process.env);
   const out = (line: string): void => void process.stdout.write(line + '\n');
   switch (command) {
-    case 'run':
+    case 'run': {
       if (rest.length > 0) throw new UsageError(`run takes no arguments, got "${rest.join(' ')}".`);
-      return runCommand(configPath, process.env);
+      // Once the daemon has stopped, nothing else may keep the process alive (an idle
+      // keep-alive socket, a late timer): exit with the daemon's code.
+      return process.exit(await runCommand(configPath, process.env));
+    }
     case 'validate':
       if (rest.length > 0) throw new UsageError(`validate takes no arguments, got "${rest.join(' ')}".`);
       return validateCommand(configPath, process.env, out);

@@ -7,7 +7,7 @@
 import type { Database } from './database.ts';
 import { transaction } from './database.ts';
 import type { CheckpointStore } from './checkpoint-store.ts';
-import { Wakeup, type DeliveryQueue, type EncodedBatch, type QueuedBatch } from '../pipeline/queue.ts';
+import { QueueClosedError, Wakeup, type DeliveryQueue, type EncodedBatch, type QueuedBatch } from '../pipeline/queue.ts';
 
 interface SpoolRow {
   id: number;
@@ -59,10 +59,10 @@ export class Spool implements DeliveryQueue {
     }
     // Backpressure: wait for room. An empty spool always takes one batch, however large.
     while (!this.#closed && this.#batches > 0 && this.#bytes + batch.payload.byteLength > this.#maxBytes) {
-      if (signal?.aborted) throw new Error('spool append aborted while waiting for room');
+      if (signal?.aborted) throw new QueueClosedError('spool');
       await this.#removed.wait(signal);
     }
-    if (this.#closed) throw new Error('spool is closed');
+    if (this.#closed) throw new QueueClosedError('spool');
     const bytes = batch.payload.byteLength;
     transaction(this.#db, () => {
       this.#insert.run(batch.payload, batch.contentType, batch.contentEncoding, batch.records, bytes, JSON.stringify(batch.bySource), Date.now());

@@ -16,14 +16,34 @@ export async function runCommand(configPath: string, env: NodeJS.ProcessEnv): Pr
   const config: Config = loadOrExplain(configPath, env);
   const logger = createLogger({ level: config.log.level, format: config.log.format, secrets: collectSecretValues(config) });
   const events = new Events(logger);
+  let fail: (reason: string) => void = () => undefined;
   let daemon;
   try {
-    daemon = startDaemon(config, { logger, events });
+    daemon = startDaemon(config, { logger, events, onFatal: (reason) => fail(reason) });
   } catch (error) {
     if (error instanceof SourceUnavailableError) throw new CliError(error.message, EXIT_USAGE);
     throw new CliError(`cannot start: ${(error as Error).message}`, EXIT_FATAL);
   }
+  // Every wait inside the daemon is unref'd (so tests and library use never hang); the
+  // daemon itself must live until it is told to stop, even while no connection is open.
+  const keepAlive = setInterval(() => undefined, 1 << 30);
   return new Promise<number>((resolve) => {
+    const finish = (code: number): void => {
+      clearInterval(keepAlive);
+      resolve(code);
+    };
+    fail = (reason) => {
+      logger.fatal({ event: 'daemon.fatal', reason }, 'fatal error; stopping');
+      daemon.shutdown(config.shutdown_timeout).then(
+        () => finish(EXIT_FATAL),
+        () => finish(EXIT_FATAL),
+      );
+    };
+    // Reload comes with the operations work; until then SIGHUP must not kill the daemon
+    // (Node's default for SIGHUP is to exit without flushing).
+    process.on('SIGHUP', () => {
+      logger.warn({ event: 'daemon.reload_unsupported' }, 'SIGHUP received: config reload is not available in this version; still running with the loaded config');
+    });
     let signals = 0;
     const onSignal = (signal: NodeJS.Signals): void => {
       signals += 1;
@@ -33,10 +53,10 @@ export async function runCommand(configPath: string, env: NodeJS.ProcessEnv): Pr
       }
       logger.info({ event: 'daemon.signal', signal }, 'signal received');
       daemon.shutdown(config.shutdown_timeout).then(
-        () => resolve(EXIT_OK),
+        () => finish(EXIT_OK),
         (error: unknown) => {
           logger.error({ event: 'daemon.shutdown_failed', reason: (error as Error).message }, 'shutdown failed');
-          resolve(EXIT_FATAL);
+          finish(EXIT_FATAL);
         },
       );
     };

@@ -11,13 +11,15 @@ export type ExportOutcome =
   | { status: 'retryable'; code: string; retryAfterMs?: number; detail: string }
   | { status: 'failure'; code: string; detail: string };
 
-/** `Retry-After` as seconds or an HTTP date, in milliseconds from now; undefined when absent or unreadable. */
+/** A server asking for more than this is probably wrong; waiting longer would only hide data. */
+export const MAX_RETRY_AFTER_MS = 60 * 60 * 1000;
+
+/** `Retry-After` as seconds or an HTTP date, in milliseconds from now (at most an hour); undefined when absent or unreadable. */
 export function parseRetryAfter(value: string | string[] | undefined, now = Date.now()): number | undefined {
   const text = Array.isArray(value) ? value[0] : value;
   if (text === undefined || text.trim() === '') return undefined;
-  if (/^\s*\d+(\.\d+)?\s*$/.test(text)) return Math.max(0, Number(text) * 1000);
-  const date = Date.parse(text);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+  const ms = /^\s*\d+(\.\d+)?\s*$/.test(text) ? Number(text) * 1000 : Date.parse(text) - now;
+  return Number.isNaN(ms) ? undefined : Math.min(MAX_RETRY_AFTER_MS, Math.max(0, ms));
 }
 
 function rejectedFrom(body: Uint8Array, contentType: string): { rejected: number; message?: string } {
@@ -42,10 +44,10 @@ export function classifyResponse(
   const contentType = String(headers['content-type'] ?? '');
   if (status >= 200 && status < 300) return { status: 'success', ...rejectedFrom(body, contentType) };
   const detail = errorDetail(body, contentType);
-  if (status === 408 || status === 429 || status >= 500) {
-    return { status: 'retryable', code: String(status), retryAfterMs: parseRetryAfter(headers['retry-after']), detail };
-  }
-  return { status: 'failure', code: String(status), detail };
+  // Only "other 4xx" are permanent (DESIGN §5). A 3xx is not followed (a redirect of a POST with a
+  // body would be a guess) and not dropped either: it is retried and logged until someone fixes the URL.
+  if (status >= 400 && status < 500 && status !== 408 && status !== 429) return { status: 'failure', code: String(status), detail };
+  return { status: 'retryable', code: String(status), retryAfterMs: parseRetryAfter(headers['retry-after']), detail };
 }
 
 /**

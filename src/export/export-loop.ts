@@ -4,7 +4,7 @@
  * full jitter, never sooner than the endpoint's Retry-After: the Collector's
  * "retryable vs permanent vs throttled" outcomes, without ever dropping a retryable batch.
  */
-import type { DeliveryQueue } from '../pipeline/queue.ts';
+import type { DeliveryQueue, QueuedBatch } from '../pipeline/queue.ts';
 import type { Events } from '../telemetry/events.ts';
 import { Backoff, sleep } from '../util/backoff.ts';
 import type { Transport } from './http-transport.ts';
@@ -14,6 +14,8 @@ export interface ExportLoopOptions {
   transport: Transport;
   events: Events;
   retry: { initialMs: number; maxMs: number };
+  /** The loop cannot go on (a bug, or storage failing in a way retries do not fix). */
+  onFatal?(reason: string): void;
 }
 
 export interface ExporterStatus {
@@ -34,7 +36,31 @@ export class ExportLoop {
   }
 
   start(): void {
-    this.#running ??= this.#run();
+    this.#running ??= this.#run().catch((error: unknown) => {
+      this.#options.events.logger.fatal({ event: 'export.loop_failed', reason: (error as Error).message }, 'export loop stopped');
+      this.#options.onFatal?.((error as Error).message);
+    });
+  }
+
+  /**
+   * Acknowledge to the queue, retrying when storage is briefly unavailable (SQLITE_BUSY while
+   * `checkpoints reset` holds the lock, a full disk being cleaned up). False when stopped first.
+   */
+  async #ack(batch: QueuedBatch, signal: AbortSignal): Promise<boolean> {
+    const backoff = new Backoff({ initialMs: 100, maxMs: 10_000 });
+    for (;;) {
+      try {
+        this.#options.queue.ack(batch);
+        return true;
+      } catch (error) {
+        const delayMs = backoff.next();
+        this.#options.events.logger.error(
+          { event: 'export.ack_failed', reason: (error as Error).message, delay_ms: Math.round(delayMs) },
+          'could not record a delivered batch; retrying',
+        );
+        if (!(await sleep(delayMs, signal))) return false;
+      }
+    }
   }
 
   status(): ExporterStatus {
@@ -49,7 +75,7 @@ export class ExportLoop {
       const batch = await queue.next(signal);
       if (!batch) return;
       if (batch.records === 0) {
-        queue.ack(batch);
+        if (!(await this.#ack(batch, signal))) return;
         continue;
       }
       for (;;) {
@@ -63,7 +89,7 @@ export class ExportLoop {
         if (outcome.status === 'success') {
           backoff.reset();
           this.#status.lastSuccessAt = new Date().toISOString();
-          queue.ack(batch);
+          if (!(await this.#ack(batch, signal))) return;
           events.recordsExported(batch.bySource);
           if (outcome.rejected > 0) {
             const sources = Object.keys(batch.bySource);
@@ -75,7 +101,7 @@ export class ExportLoop {
         this.#status.lastFailureAt = new Date().toISOString();
         this.#status.lastFailure = `${outcome.code}: ${outcome.detail}`.slice(0, 300);
         if (outcome.status === 'failure') {
-          queue.ack(batch);
+          if (!(await this.#ack(batch, signal))) return;
           events.recordsDropped(batch.bySource, 'rejected', `${outcome.code}: ${outcome.detail}`);
           break;
         }

@@ -27,6 +27,8 @@ export interface DaemonDeps {
   events: Events;
   /** Reconnect timing; tests shorten it. */
   timing?: SupervisorTiming;
+  /** Called when a part of the pipeline cannot go on (e.g. the state database fails for good). */
+  onFatal?(reason: string): void;
 }
 
 export interface DaemonStatus {
@@ -73,6 +75,7 @@ export function startDaemon(config: Config, deps: DaemonDeps): Daemon {
     }),
     events,
     retry: { initialMs: config.exporter.retry.initial_interval, maxMs: config.exporter.retry.max_interval },
+    onFatal: (reason) => deps.onFatal?.(reason),
   });
   exporter.start();
 

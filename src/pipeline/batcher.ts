@@ -9,7 +9,9 @@
  */
 import type { LogRecord } from './mapper.ts';
 import { estimateRecordBytes } from './mapper.ts';
-import type { DeliveryQueue, EncodedBatch } from './queue.ts';
+import { QueueClosedError, type DeliveryQueue, type EncodedBatch } from './queue.ts';
+import { setTimeout as delay } from 'node:timers/promises';
+import { Backoff } from '../util/backoff.ts';
 
 /** Batches being encoded or handed off while the next one fills. */
 const MAX_IN_FLIGHT = 2;
@@ -105,13 +107,22 @@ export class Batcher {
     this.#bytes = 0;
     this.#bySource = {};
     this.#checkpoints = new Map();
-    if (records.length === 0) {
-      // Only cursor movement (e.g. everything was a heartbeat): nothing to send, but it is handed off.
-      await this.#options.queue.append(emptyBatch(), checkpoints);
-      return;
+    // Only cursor movement (e.g. everything was a heartbeat) is handed off too, with nothing to send.
+    const batch = records.length === 0 ? emptyBatch() : await this.#options.encode(records, bySource);
+    // A failed hand-off (disk full, database busy) is retried, not skipped: a later batch must never
+    // commit a checkpoint past records that are not committed. Flushes queue up behind this one,
+    // `add` waits on them, and the sources stop reading: backpressure until storage recovers.
+    const backoff = new Backoff({ initialMs: 100, maxMs: 30_000 });
+    for (;;) {
+      try {
+        await this.#options.queue.append(batch, checkpoints);
+        return;
+      } catch (error) {
+        if (error instanceof QueueClosedError) throw error;
+        this.#options.onError(error);
+        await delay(backoff.next(), undefined, { ref: false });
+      }
     }
-    const batch = await this.#options.encode(records, bySource);
-    await this.#options.queue.append(batch, checkpoints);
   }
 
   /** Records waiting in memory, not yet handed to the queue. */

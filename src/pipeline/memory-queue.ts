@@ -4,7 +4,7 @@
  * at a crash is re-read from the platform on restart.
  */
 import type { CheckpointStore } from '../checkpoint/checkpoint-store.ts';
-import { Wakeup, type DeliveryQueue, type EncodedBatch, type QueuedBatch } from './queue.ts';
+import { QueueClosedError, Wakeup, type DeliveryQueue, type EncodedBatch, type QueuedBatch } from './queue.ts';
 
 interface Pending extends QueuedBatch {
   checkpoints: ReadonlyMap<string, string>;
@@ -28,10 +28,10 @@ export class MemoryQueue implements DeliveryQueue {
 
   async append(batch: EncodedBatch, checkpoints: ReadonlyMap<string, string>, signal?: AbortSignal): Promise<void> {
     while (!this.#closed && this.#items.length > 0 && this.#bytes + batch.payload.byteLength > this.#maxBytes) {
-      if (signal?.aborted) throw new Error('queue append aborted while waiting for room');
+      if (signal?.aborted) throw new QueueClosedError('delivery queue');
       await this.#removed.wait(signal);
     }
-    if (this.#closed) throw new Error('queue is closed');
+    if (this.#closed) throw new QueueClosedError('delivery queue');
     this.#items.push({ ...batch, id: this.#nextId++, checkpoints: new Map(checkpoints) });
     this.#bytes += batch.payload.byteLength;
     this.#records += batch.records;
@@ -50,10 +50,11 @@ export class MemoryQueue implements DeliveryQueue {
   ack(batch: QueuedBatch): void {
     const head = this.#items[0];
     if (!head || head.id !== batch.id) throw new Error(`ack out of order: expected batch ${head?.id}, got ${batch.id}`);
+    // Save first: if storage fails, the batch stays at the head and the ack can be retried.
+    this.#checkpoints.saveMany(head.checkpoints);
     this.#items.shift();
     this.#bytes -= head.payload.byteLength;
     this.#records -= head.records;
-    this.#checkpoints.saveMany(head.checkpoints);
     this.#removed.wake();
   }
 

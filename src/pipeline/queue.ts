@@ -33,6 +33,14 @@ export interface DeliveryQueue {
   close(): void;
 }
 
+/** The queue was closed (shutdown): a hand-off that did not happen stays un-checkpointed. */
+export class QueueClosedError extends Error {
+  constructor(what: string) {
+    super(`${what} is closed`);
+    this.name = 'QueueClosedError';
+  }
+}
+
 /** A one-shot signal that wakes every waiter; re-armed after each wake. */
 export class Wakeup {
   #resolve: (() => void) | undefined;

@@ -29,6 +29,8 @@ export class SourceRunner {
   readonly #deps: SourceRunnerDeps;
   readonly #abort = new AbortController();
   readonly #streams = new Map<string, StreamSupervisor>();
+  /** Streams told to stop that have not returned yet: never started again until they have. */
+  readonly #stopping = new Map<string, Promise<void>>();
   #listed = false;
   #done: Promise<void> | undefined;
 
@@ -68,7 +70,7 @@ export class SourceRunner {
         const specs = await this.#source.listStreams(signal);
         this.#listed = true;
         listingBackoff.reset();
-        await this.#reconcile(specs);
+        this.#reconcile(specs);
       } catch (error) {
         if (signal.aborted) break;
         const delay = listingBackoff.next();
@@ -80,29 +82,35 @@ export class SourceRunner {
     }
   }
 
-  async #reconcile(specs: StreamSpec[]): Promise<void> {
+  /** Stop without blocking discovery; the key is not started again until the old follower returned. */
+  #stopInBackground(key: string, supervisor: StreamSupervisor): void {
+    this.#stopping.set(
+      key,
+      supervisor.stop().finally(() => this.#stopping.delete(key)),
+    );
+  }
+
+  #reconcile(specs: StreamSpec[]): void {
     const listed = new Map(specs.map((s) => [s.descriptor.key, s]));
     const discovering = this.#source.discoverIntervalMs !== undefined;
-    const stopping: Promise<void>[] = [];
     for (const [key, supervisor] of this.#streams) {
       const spec = listed.get(key);
       if (supervisor.finished) this.#streams.delete(key);
       else if (discovering && !spec) {
         this.#streams.delete(key);
         this.#deps.events.streamFinished(this.name, key, 'no longer listed by the platform');
-        stopping.push(supervisor.stop());
+        this.#stopInBackground(key, supervisor);
       } else if (spec && fingerprint(spec) !== fingerprint(supervisor.spec)) {
         // Same stream, new identity (a Foundry session moved to another agent version): its URL
         // changed. Stop the old follower before the new one starts, so it is never followed twice.
         this.#streams.delete(key);
         this.#deps.logger.info({ event: 'stream.changed', source: this.name, stream: key }, 'stream identity changed; restarting it');
-        await supervisor.stop();
+        this.#stopInBackground(key, supervisor);
       }
     }
-    await Promise.all(stopping);
     for (const spec of specs) {
       const key = spec.descriptor.key;
-      if (this.#streams.has(key) || this.#abort.signal.aborted) continue;
+      if (this.#streams.has(key) || this.#stopping.has(key) || this.#abort.signal.aborted) continue;
       const supervisor = new StreamSupervisor(spec, {
         sourceName: this.name,
         checkpoint: this.#deps.checkpointFor(key),
@@ -121,7 +129,7 @@ export class SourceRunner {
   async stop(): Promise<void> {
     this.#abort.abort();
     await this.#done;
-    await Promise.all([...this.#streams.values()].map((s) => s.stop()));
+    await Promise.all([...this.#streams.values()].map((s) => s.stop()).concat([...this.#stopping.values()]));
   }
 }
 

@@ -33,11 +33,14 @@ export class Backoff {
   }
 }
 
+/** Node turns a timer above 2^31-1 ms into 1 ms: a huge Retry-After would become a busy loop. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 /** Sleep that ends early (without throwing) when the signal aborts; returns false if aborted. */
 export async function sleep(ms: number, signal: AbortSignal): Promise<boolean> {
   if (signal.aborted) return false;
   try {
-    await delay(ms, undefined, { signal, ref: false });
+    await delay(Math.min(Math.max(0, ms), MAX_TIMER_MS), undefined, { signal, ref: false });
     return true;
   } catch {
     return false;

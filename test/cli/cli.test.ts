@@ -112,6 +112,26 @@ describe('run, signals and checkpoints with the real CLI', () => {
     rig = undefined;
   });
 
+  it('keeps running while the platform is unreachable, survives SIGHUP, and stops on SIGTERM with exit 0', async () => {
+    const file = join(dir, 'unreachable.yaml');
+    // Port 9 (discard) on loopback: nothing listens, every connect is refused.
+    writeFileSync(
+      file,
+      `sources:\n  - {name: gone, type: foundry, endpoint: "http://127.0.0.1:9/api/projects/p", agent: a, version: "1", session: s, auth: {type: bearer, token: ${SECRET}}}\nexporter: {endpoint: "http://127.0.0.1:9/v1/logs"}\nstorage: {dir: ${dir}/unreachable}\nserver: {listen: ""}\nlog: {level: info}\n`,
+    );
+    const daemon = spawnCli(['run', '--config', file]);
+    await new Promise((r) => setTimeout(r, 2500));
+    expect(daemon.child.exitCode).toBeNull();
+    daemon.child.kill('SIGHUP');
+    await new Promise((r) => setTimeout(r, 300));
+    expect(daemon.child.exitCode).toBeNull();
+    daemon.child.kill('SIGTERM');
+    expect((await daemon.exited).code).toBe(0);
+    expect(daemon.stderr()).toContain('stream.reconnect');
+    expect(daemon.stderr()).toContain('daemon.reload_unsupported');
+    expect(daemon.stderr()).not.toContain(SECRET);
+  });
+
   it('SIGTERM stops within shutdown_timeout with exit 0, keeps what was not delivered in the spool, and the next run sends it', async () => {
     rig = await startRig();
     const SESSION = { agent: 'a', version: '1', id: 's_term' };

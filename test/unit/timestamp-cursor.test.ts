@@ -50,3 +50,30 @@ describe('timestamp + hashes cursor', () => {
     expect(replay(first.cursor, [[9, 'old'], [10, 'new'], [11, 'newer']]).passed).toEqual(['newer']);
   });
 });
+
+describe('late lines on a live connection', () => {
+  it('admits a line stamped earlier than the cursor once the connection is live, and skips it on replay', () => {
+    const history: [number | undefined, string][] = [
+      [100, 'status line from the platform clock'],
+      [97, 'container line, 3 ms behind'],
+      [101, 'next'],
+    ];
+    const first = replay(undefined, history);
+    expect(first.passed).toEqual(history.map(([, t]) => t));
+    // Restart after everything was handed off: the replay repeats nothing.
+    expect(replay(first.cursor, history).passed).toEqual([]);
+    // Restart after only the first line was handed off: the late line is history, the rest is new.
+    const partial = replay(undefined, history.slice(0, 1));
+    expect(replay(partial.cursor, history).passed).toEqual(['next']);
+  });
+
+  it('keeps counting identical lines at the newest timestamp across a late line', () => {
+    const first = replay(undefined, [
+      [10, 'x'],
+      [9, 'late'],
+      [10, 'x'],
+    ]);
+    expect(first.passed).toEqual(['x', 'late', 'x']);
+    expect(replay(first.cursor, [[10, 'x'], [10, 'x'], [10, 'x']]).passed).toEqual(['x']);
+  });
+});

@@ -10,8 +10,15 @@ import type { LogEntry, StreamContext, StreamFollower, StreamOutcome } from '../
 import type { FoundryClient } from './client.ts';
 import { parseFoundryFrame } from './parser.ts';
 
-/** Entries per hand-off: small enough that one hand-off never dominates a batch. */
+/** Entries and body bytes per hand-off: small enough that one hand-off never dominates a batch. */
 const MAX_EMIT = 512;
+const MAX_EMIT_BYTES = 512 * 1024;
+
+/**
+ * Foundry writes a "No logs since last 60 seconds" status line on idle sessions (PLATFORMS
+ * §1.5), so three minutes without a byte means the connection is gone.
+ */
+const IDLE_TIMEOUT_MS = 180_000;
 
 export interface FoundryStreamTarget {
   sourceName: string;
@@ -35,9 +42,13 @@ export function createFoundryFollower(client: FoundryClient, target: FoundryStre
         url: client.logstreamUrl(target.agent, target.version, target.session),
         headers: await client.headers(signal),
         signal,
+        idleTimeoutMs: IDLE_TIMEOUT_MS,
         onOpen: () => ctx.setState('connected'),
         onEvents: async (frames) => {
+          // A stopped stream hands nothing more on: its successor resumes from what was handed.
+          if (signal.aborted) return;
           let entries: LogEntry[] = [];
+          let bytes = 0;
           let received = 0;
           let duplicates = 0;
           let heartbeats = 0;
@@ -60,9 +71,12 @@ export function createFoundryFollower(client: FoundryClient, target: FoundryStre
             }
             if (parsed.entry.parseError) events.parseError(source, key, parsed.entry.body);
             entries.push(parsed.entry);
-            if (entries.length >= MAX_EMIT) {
+            bytes += parsed.entry.body.length;
+            if (entries.length >= MAX_EMIT || bytes >= MAX_EMIT_BYTES) {
               await sink.emit(entries, cursor.serialize());
+              if (signal.aborted) return;
               entries = [];
+              bytes = 0;
               delivered = true;
               moved = false;
             }

@@ -23,6 +23,11 @@ export interface SseRequest {
   headers: Record<string, string>;
   signal: AbortSignal;
   dispatcher?: Dispatcher;
+  /**
+   * Longest silence between chunks before the connection counts as dead. A connection dropped
+   * without a FIN (NAT, front door) would otherwise hang the stream forever.
+   */
+  idleTimeoutMs: number;
   /** Called once the server answered 200 and events may follow. */
   onOpen?(): void;
   /** Comment lines (`: keep-alive`) count as liveness only. */
@@ -38,7 +43,7 @@ export async function readSse(req: SseRequest): Promise<SseEnd> {
       headers: { accept: 'text/event-stream', 'cache-control': 'no-cache', ...req.headers },
       signal: req.signal,
       dispatcher: req.dispatcher,
-      bodyTimeout: 0,
+      bodyTimeout: req.idleTimeoutMs,
     });
   } catch (error) {
     return { kind: 'network_error', error: error as Error };

@@ -16,7 +16,7 @@ interface Position {
 }
 
 interface Serialized {
-  ts: number;
+  ts: number | null;
   counts: Record<string, number>;
 }
 
@@ -26,11 +26,15 @@ export function entryHash(...parts: string[]): string {
 }
 
 export class TimestampCursor {
-  /** What has been handed off. */
+  /** What has been handed off: the newest timestamp and the occurrences of each hash at it. */
   #handed: Position;
-  /** Occurrences seen on the current connection at its current timestamp. */
+  /** Occurrences seen on the current connection at the newest timestamp it reached. */
   #seen: Position = { ts: Number.NEGATIVE_INFINITY, counts: new Map() };
   #lastTs: number | undefined;
+  /** Where the current connection started; entries older than it are replayed history… */
+  #startTs = Number.NEGATIVE_INFINITY;
+  /** …until the connection passes that position: after that, an older timestamp is a late line. */
+  #replaying = false;
 
   private constructor(handed: Position) {
     this.#handed = handed;
@@ -39,13 +43,16 @@ export class TimestampCursor {
   static parse(serialized: string | undefined): TimestampCursor {
     if (!serialized) return new TimestampCursor({ ts: Number.NEGATIVE_INFINITY, counts: new Map() });
     const value = JSON.parse(serialized) as Serialized;
-    return new TimestampCursor({ ts: value.ts, counts: new Map(Object.entries(value.counts)) });
+    const ts = value.ts === null || value.ts < 0 ? Number.NEGATIVE_INFINITY : value.ts;
+    return new TimestampCursor({ ts, counts: new Map(Object.entries(value.counts)) });
   }
 
   /** A new connection replays from its own start: forget what this connection saw. */
   startConnection(): void {
     this.#seen = { ts: Number.NEGATIVE_INFINITY, counts: new Map() };
     this.#lastTs = undefined;
+    this.#startTs = this.#handed.ts;
+    this.#replaying = Number.isFinite(this.#startTs);
   }
 
   /**
@@ -55,7 +62,13 @@ export class TimestampCursor {
   admit(ts: number | undefined, digest: string): boolean {
     const position = ts ?? this.#lastTs ?? this.#handed.ts;
     this.#lastTs = position;
-    if (position < this.#handed.ts) return false;
+    if (this.#replaying) {
+      if (position < this.#startTs) return false;
+      if (position > this.#startTs) this.#replaying = false;
+    }
+    // A line stamped earlier than one already handed off, on a live connection (another clock,
+    // a late flush): new, and it does not move the cursor. A later replay skips it as history.
+    if (position < this.#handed.ts) return true;
     if (this.#seen.ts !== position) this.#seen = { ts: position, counts: new Map() };
     const k = (this.#seen.counts.get(digest) ?? 0) + 1;
     this.#seen.counts.set(digest, k);
