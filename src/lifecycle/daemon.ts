@@ -121,7 +121,8 @@ export function startDaemon(config: Config, deps: DaemonDeps): Daemon {
         logger.info({ event: 'daemon.stopping', timeout_ms: timeoutMs }, 'stopping: flushing what can be flushed');
         await withDeadline(Promise.all(runners.map((r) => r.stop())), remaining());
         await withDeadline(batcher.close(), remaining()).catch(() => undefined);
-        const delivered = await exporter.drain(deadline);
+        // Records still in the batcher (its flush ran out of time) are not delivered either.
+        const delivered = (await exporter.drain(deadline)) && batcher.pending() === 0;
         await exporter.stop();
         db.close();
         const left = queue.size();
