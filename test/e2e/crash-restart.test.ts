@@ -6,6 +6,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { generateLines } from '../../src/emulators/foundry.ts';
+import { createRandom } from '../../src/emulators/shared/chunking.ts';
 import type { ReceivedLogRecord } from '../../src/emulators/otlp-receiver.ts';
 import { spawnCli, type Spawned } from '../helpers/cli.ts';
 import { TOKEN, startRig, writeConfig, type Rig } from '../helpers/harness.ts';
@@ -20,21 +21,11 @@ afterEach(async () => {
   rig = undefined;
 });
 
-/** Deterministic pseudo-random numbers, so a failure can be replayed. */
-function mulberry32(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 describe.each([true, false])('kill -9 and restart (spool %s)', (spool) => {
   it(spool ? 'loses nothing and duplicates nothing' : 'loses nothing; repeats only batches in flight at the kill (at least once)', async () => {
     const seed = Number(process.env.CRASH_SEED ?? Date.now() % 100000);
-    const random = mulberry32(seed);
+    // Seeded, so a failure can be replayed with CRASH_SEED.
+    const random = createRandom(seed);
     rig = await startRig({ chunking: 'random', seed });
     const session = rig.emulator.addSession(SESSION);
     const lines = generateLines(30_000, { start: Date.parse('2026-03-10T10:00:00Z') });

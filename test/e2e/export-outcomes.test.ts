@@ -6,6 +6,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { generateLines } from '../../src/emulators/foundry.ts';
 import { runInProcess, startRig, writeConfig, type Rig } from '../helpers/harness.ts';
+import { until } from '../helpers/until.ts';
 
 const SESSION = { agent: 'support-agent', version: '3', id: 's_export' };
 
@@ -45,7 +46,7 @@ describe('export outcomes', () => {
     const session = rig.emulator.addSession(SESSION);
     const { daemon, events } = runInProcess(writeConfig(rig, { session: SESSION, batchTimeout: '20ms' }));
     session.append(...generateLines(3, { start: Date.parse('2026-03-10T10:00:00Z') }));
-    await until(() => rig!.receiver.requests.length >= 1);
+    await until(() => rig!.receiver.requests.length >= 1, 'the first export request');
     session.append(...generateLines(4, { start: Date.parse('2026-03-10T11:00:00Z') }));
     await rig.receiver.waitFor(4, 10_000);
     session.append(...generateLines(5, { start: Date.parse('2026-03-10T12:00:00Z') }));
@@ -85,11 +86,3 @@ describe('export outcomes', () => {
     expect(rig.receiver.records.map((r) => r.body)).toEqual(lines.map((l) => l.message));
   });
 });
-
-async function until(predicate: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}

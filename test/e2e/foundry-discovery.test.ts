@@ -5,20 +5,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { startFoundryEmulator } from '../../src/emulators/foundry.ts';
 import { runInProcess, startRig, writeConfig, type Rig } from '../helpers/harness.ts';
+import { until } from '../helpers/until.ts';
 
 let rig: Rig | undefined;
 afterEach(async () => {
   await rig?.close();
   rig = undefined;
 });
-
-async function until(predicate: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 describe('Foundry discovery', () => {
   it('follows every session across listing pages, starts new ones, releases removed ones, never twice', async () => {

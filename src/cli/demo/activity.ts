@@ -5,6 +5,7 @@
  * them (one console line per entry, status lines from the platform itself).
  */
 import type { FoundryEmulator, JsonLogLine, SessionHandle } from '../../emulators/foundry.ts';
+import { createRandom } from '../../emulators/shared/chunking.ts';
 
 export const DEMO_AGENT = 'support-agent';
 export const DEMO_VERSION = '3';
@@ -25,17 +26,6 @@ const out = (message: string): JsonLogLine => ({ stream: 'stdout', message });
 const err = (message: string): JsonLogLine => ({ stream: 'stderr', message });
 const status = (message: string): JsonLogLine => ({ stream: 'status', message });
 
-/** mulberry32: a small seeded generator, so every demo run tells the same story. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const QUERIES = ['refund policy', 'order A-10388 status', 'shipping to Norway', 'warranty claim', 'change delivery address', 'invoice copy'];
 const TOOLS = ['search_docs', 'lookup_order', 'create_ticket'];
@@ -66,7 +56,7 @@ function traceback(orderId: string): JsonLogLine[] {
  * three-second demo shows every severity.
  */
 function* sessionSteps(index: number): Generator<Step> {
-  const rand = random(42 + index);
+  const rand = createRandom(42 + index);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(rand() * items.length)] as T;
   yield* startup();
   for (let request = 1; ; request++) {
