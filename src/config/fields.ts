@@ -15,6 +15,8 @@ export interface FieldInfo {
 export const fieldInfo = z.registry<FieldInfo>();
 
 function unit(kind: 'duration' | 'size', check: (v: unknown) => UnitResult, min: number, description: string) {
+  // Numbers pass the type check so that `check` can answer a bare duration number with its fix
+  // ("write 10s or 10ms") instead of a type error; sizes may be plain bytes.
   const input = z.union([z.string(), z.number()], { error: `expected a ${kind}` });
   fieldInfo.add(input, { hint: kind === 'duration' ? 'e.g. 500ms, 10s, 5m, 1h' : 'e.g. 512KiB, 4MiB, 1GiB' });
   return input
@@ -33,7 +35,7 @@ function unit(kind: 'duration' | 'size', check: (v: unknown) => UnitResult, min:
     .meta({ description });
 }
 
-const DURATION_DOC = 'Duration: 500ms, 10s, 1.5s, 5m, 1h or 1h30m; an integer is milliseconds.';
+const DURATION_DOC = 'Duration with a unit: 500ms, 10s, 1.5s, 5m, 1h or 1h30m.';
 const SIZE_DOC = 'Size: 512KiB, 4MiB, 1GiB, 10KB; an integer is bytes.';
 
 /** A duration parsed to milliseconds. `.prefault` (not `.default`) so the default goes through the transform too. */

@@ -38,7 +38,23 @@ export function collectSecretValues(config: unknown): string[] {
     for (const seg of path) value = (value as Record<PathSegment, unknown>)[seg];
     values.add(String(value));
   }
+  for (const password of urlPasswords(config)) values.add(password);
   return [...values];
+}
+
+/** Passwords written into URLs (`https://user:secret@host`), wherever a URL appears in the config. */
+function urlPasswords(config: unknown): string[] {
+  if (typeof config === 'string') {
+    if (!/^https?:\/\/[^/]*@/i.test(config)) return [];
+    try {
+      const password = decodeURIComponent(new URL(config).password);
+      return password ? [password, encodeURIComponent(password)] : [];
+    } catch {
+      return [];
+    }
+  }
+  if (typeof config !== 'object' || config === null) return [];
+  return Object.values(config).flatMap(urlPasswords);
 }
 
 /**

@@ -22,11 +22,30 @@ const severity = z
   })
   .prefault({});
 
+/**
+ * Record attribute keys the platforms set themselves (DESIGN §4.4). A source attribute may never
+ * take their place, not even on records where the platform left them out (a status line has no
+ * log.iostream, and must not get one from the config).
+ */
+export const RESERVED_ATTRIBUTE = /^(log\.iostream|event\.name|process\.exit\.code|k8s\.container\.name|(agent_log_exporter|foundry|hill90|daytona|agentbox|gen_ai)\..+)$/;
+
+const recordAttributes = () =>
+  attributes().superRefine((attrs, ctx) => {
+    for (const key of Object.keys(attrs)) {
+      if (RESERVED_ATTRIBUTE.test(key)) {
+        ctx.addIssue({
+          code: 'custom', path: [key], message: `"${key}" is set by the platform mapping and cannot be a source attribute`,
+          params: { hint: 'choose a key of your own, e.g. team or app.component; platform identity belongs in resource attributes' },
+        });
+      }
+    }
+  });
+
 /** Keys every source type has. */
 const common = {
   name: sourceName,
-  service_name: text().optional().meta({ description: 'Resource service.name of this source (default: name).' }),
-  attributes: attributes(),
+  service_name: text().optional().meta({ description: 'Resource service.name of this source (default: the resource service.name from OTEL_SERVICE_NAME / OTEL_RESOURCE_ATTRIBUTES / resource, else name).' }),
+  attributes: recordAttributes(),
   severity,
 };
 
@@ -133,10 +152,11 @@ const agentbox = z
 
 export const SOURCE_TYPES = ['foundry', 'hill90', 'daytona', 'agentbox'] as const;
 
-/** One source; `service_name` defaults to `name`. */
-export const sourceSchema = z
-  .discriminatedUnion('type', [foundry, hill90, daytona, agentbox])
-  .transform((s) => ({ ...s, service_name: s.service_name ?? s.name }));
+/**
+ * One source. `service_name` stays unset when not written: the mapper then takes the resource's
+ * service.name (OTEL_SERVICE_NAME, OTEL_RESOURCE_ATTRIBUTES, `resource:`), else the source name.
+ */
+export const sourceSchema = z.discriminatedUnion('type', [foundry, hill90, daytona, agentbox]);
 
 /** The list of sources: at least one, names unique (they key checkpoints and metrics). */
 export const sourcesSchema = z

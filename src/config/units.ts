@@ -4,7 +4,7 @@
 /** Outcome of parsing a unit value: the number, or a message plus a hint saying how to fix it. */
 export type UnitResult = { ok: true; value: number } | { ok: false; message: string; hint: string };
 
-const DURATION_HINT = 'durations look like 500ms, 10s, 1.5s, 5m, 1h or 1h30m; a plain integer is milliseconds';
+const DURATION_HINT = 'durations look like 500ms, 10s, 1.5s, 5m, 1h or 1h30m';
 const SIZE_HINT = 'sizes look like 512KiB, 4MiB, 1GiB or 10KB; a plain integer is bytes';
 
 const DURATION_UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
@@ -27,7 +27,8 @@ function checkNumber(input: number, what: string, hint: string): UnitResult {
 
 /** Parses a duration into milliseconds without throwing (used by the config schema). */
 export function checkDuration(input: unknown): UnitResult {
-  if (typeof input === 'number') return checkNumber(input, 'a duration', DURATION_HINT);
+  // A bare number is ambiguous (`timeout: 10` as 10 ms would time out every request): make the author say which.
+  if (typeof input === 'number') return fail(`duration ${input} has no unit`, `write ${input}s or ${input}ms`);
   if (typeof input !== 'string') return fail('expected a duration', DURATION_HINT);
   const text = input.trim().toLowerCase();
   if (text === '') return fail('empty duration', DURATION_HINT);

@@ -21,6 +21,7 @@ import { DEFAULT_TIMING, type SupervisorTiming } from '../sources/supervisor.ts'
 import type { Events } from '../telemetry/events.ts';
 import type { Logger } from '../telemetry/logger.ts';
 import { VERSION } from '../version.ts';
+import { safeUrl } from '../util/safe-url.ts';
 
 export interface DaemonDeps {
   logger: Logger;
@@ -46,7 +47,8 @@ export function sourceMapping(config: SourceConfig, resource: Config['resource']
   return {
     name: config.name,
     type: config.type,
-    serviceName: config.service_name ?? config.name,
+    // Explicit per source, else what OTEL_SERVICE_NAME / OTEL_RESOURCE_ATTRIBUTES / `resource:` say, else the name.
+    serviceName: config.service_name ?? (typeof resource['service.name'] === 'string' ? resource['service.name'] : config.name),
     resource,
     attributes: config.attributes ?? {},
     severity: config.severity,
@@ -101,7 +103,7 @@ export function startDaemon(config: Config, deps: DaemonDeps): Daemon {
   });
   for (const runner of runners) runner.start();
   logger.info(
-    { event: 'daemon.started', sources: runners.length, endpoint: config.exporter.endpoint, spool: config.storage.spool.enabled },
+    { event: 'daemon.started', sources: runners.length, endpoint: safeUrl(config.exporter.endpoint), spool: config.storage.spool.enabled },
     'agent-log-exporter started',
   );
 

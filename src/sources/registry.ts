@@ -7,6 +7,7 @@ import type { Logger } from '../telemetry/logger.ts';
 import type { Events } from '../telemetry/events.ts';
 import type { Source } from './types.ts';
 import { createFoundrySource } from './foundry/index.ts';
+import { SourceUnavailableError } from './errors.ts';
 
 export interface SourceDeps {
   logger: Logger;
@@ -22,14 +23,7 @@ const FACTORIES: { [T in SourceConfig['type']]: Factory<T> | undefined } = {
   agentbox: undefined,
 };
 
-export class SourceUnavailableError extends Error {
-  constructor(config: SourceConfig) {
-    super(
-      `source "${config.name}": type "${config.type}" is accepted by the config schema but not available in this version yet (available: ${availableTypes().join(', ')})`,
-    );
-    this.name = 'SourceUnavailableError';
-  }
-}
+export { SourceUnavailableError };
 
 export function availableTypes(): string[] {
   return Object.entries(FACTORIES)
@@ -39,6 +33,10 @@ export function availableTypes(): string[] {
 
 export function createSource(config: SourceConfig, deps: SourceDeps): Source {
   const factory = FACTORIES[config.type];
-  if (!factory) throw new SourceUnavailableError(config);
+  if (!factory) {
+    throw new SourceUnavailableError(
+      `source "${config.name}": type "${config.type}" is accepted by the config schema but not available in this version yet (available: ${availableTypes().join(', ')})`,
+    );
+  }
   return factory(config as never, deps);
 }

@@ -100,6 +100,7 @@ export class StreamSupervisor {
           await sleep(backoff.next(timing.authRetryMs), signal);
           break;
         case 'retry': {
+          if (outcome.baseDelayMs !== undefined) backoff.setInitial(outcome.baseDelayMs);
           if (outcome.delivered) backoff.reset();
           this.#state = 'retrying';
           const delayMs = backoff.next(outcome.delayMs ?? 0);

@@ -47,7 +47,8 @@ export interface StreamSink {
 
 /** How one connection of a stream ended: a closed union, never a string or boolean. */
 export type StreamOutcome =
-  | { kind: 'retry'; delayMs?: number; reason: string; delivered: boolean }
+  /** `delayMs`: the least wait (Retry-After); `baseDelayMs`: the backoff's new base (SSE `retry:`). */
+  | { kind: 'retry'; delayMs?: number; baseDelayMs?: number; reason: string; delivered: boolean }
   | { kind: 'auth_failed'; status: number; reason: string }
   | { kind: 'finished'; reason: string }
   | { kind: 'fatal'; reason: string };

@@ -9,11 +9,11 @@ export interface BackoffOptions {
 }
 
 export class Backoff {
-  readonly #options: BackoffOptions;
+  readonly #options: { initialMs: number; maxMs: number; random?: () => number };
   #attempt = 0;
 
   constructor(options: BackoffOptions) {
-    this.#options = options;
+    this.#options = { ...options };
   }
 
   /** The next delay: uniform in [0, min(max, initial·2^attempt)], never below `minimumMs`. */
@@ -26,6 +26,11 @@ export class Backoff {
 
   reset(): void {
     this.#attempt = 0;
+  }
+
+  /** A new base delay (an SSE `retry:` field), capped by the maximum. */
+  setInitial(ms: number): void {
+    this.#options.initialMs = Math.min(Math.max(0, ms), this.#options.maxMs);
   }
 
   get attempt(): number {

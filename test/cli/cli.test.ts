@@ -25,6 +25,8 @@ const FOUNDRY = `sources:
 /** [name, yaml, expected line:col, expected key path, a word of the hint]. */
 const BROKEN: [string, string, string, string, string][] = [
   ['unknown key', FOUNDRY + 'exporter:\n  endpont: http://x:4318/v1/logs\n', '8:3', 'exporter.endpont', 'did you mean "endpoint"'],
+  ['duration without a unit', FOUNDRY + 'exporter:\n  timeout: 10\n', '8:12', 'exporter.timeout', 'write 10s or 10ms'],
+  ['platform attribute in source attributes', FOUNDRY + '    attributes: {log.iostream: forced}\n', '7:18', 'sources[0].attributes["log.iostream"]', 'choose a key of your own'],
   ['bad duration', FOUNDRY + 'exporter:\n  timeout: 10 seconds\n', '8:12', 'exporter.timeout', '500ms'],
   ['bad size', FOUNDRY + 'storage:\n  spool: {max_bytes: 512M}\n', '8:22', 'storage.spool.max_bytes', 'MiB'],
   ['wrong enum', FOUNDRY + 'log: {level: loud}\n', '7:14', 'log.level', 'one of'],
@@ -95,6 +97,30 @@ describe('commands', () => {
     for (const secret of [SECRET, 'hunter2-pass', 'c2VjcmV0LWhlYWRlcg==']) expect(r.stdout + r.stderr).not.toContain(secret);
   });
 
+  it('validate and run agree: an unreadable TLS file and an auth type not available yet are exit 2 for both', () => {
+    const tlsFile = join(dir, 'tls.yaml');
+    writeFileSync(tlsFile, FOUNDRY + `exporter:\n  tls: {ca_file: ${dir}/missing-ca.pem}\nstorage: {dir: ${dir}/tls}\nserver: {listen: ""}\n`);
+    const azureFile = join(dir, 'azure.yaml');
+    writeFileSync(azureFile, FOUNDRY.replace(`auth: {type: bearer, token: ${SECRET}}`, 'auth: {type: azure}') + `storage: {dir: ${dir}/az}\nserver: {listen: ""}\n`);
+    for (const command of ['validate', 'run']) {
+      const tls = runCli([command, '--config', tlsFile]);
+      expect(tls.status, tls.stderr).toBe(2);
+      expect(tls.stderr).toContain('exporter.tls.ca_file: cannot read');
+      const azure = runCli([command, '--config', azureFile]);
+      expect(azure.status, azure.stderr).toBe(2);
+      expect(azure.stderr).toContain('auth.type "azure" is not available in this version yet');
+      expect(azure.stderr.match(/source "support"/g)).toHaveLength(1);
+    }
+  });
+
+  it('the shipped example configs pass validate', () => {
+    const env = { FOUNDRY_TOKEN: 't0ken', FOUNDRY_RESOURCE: 'res', FOUNDRY_PROJECT: 'proj' };
+    for (const example of ['config/foundry.example.yaml', 'config/agent-log-exporter.example.yaml']) {
+      const r = runCli(['validate', '--config', example], env);
+      expect(r.status, `${example}: ${r.stderr}`).toBe(0);
+    }
+  });
+
   it('a source type that is not available yet fails run with exit 2 and says so', () => {
     const file = join(dir, 'hill90.yaml');
     writeFileSync(file, `sources:\n  - name: agents\n    type: hill90\n    auth: {type: bearer, token: ${SECRET}}\nserver: {listen: ""}\nstorage: {dir: ${dir}/h}\n`);
@@ -117,7 +143,7 @@ describe('run, signals and checkpoints with the real CLI', () => {
     // Port 9 (discard) on loopback: nothing listens, every connect is refused.
     writeFileSync(
       file,
-      `sources:\n  - {name: gone, type: foundry, endpoint: "http://127.0.0.1:9/api/projects/p", agent: a, version: "1", session: s, auth: {type: bearer, token: ${SECRET}}}\nexporter: {endpoint: "http://127.0.0.1:9/v1/logs"}\nstorage: {dir: ${dir}/unreachable}\nserver: {listen: ""}\nlog: {level: info}\n`,
+      `sources:\n  - {name: gone, type: foundry, endpoint: "http://127.0.0.1:9/api/projects/p", agent: a, version: "1", session: s, auth: {type: bearer, token: ${SECRET}}}\nexporter: {endpoint: "http://user:hunter2-pass@127.0.0.1:9/v1/logs"}\nstorage: {dir: ${dir}/unreachable}\nserver: {listen: ""}\nlog: {level: info}\n`,
     );
     const daemon = spawnCli(['run', '--config', file]);
     await new Promise((r) => setTimeout(r, 2500));
@@ -130,6 +156,8 @@ describe('run, signals and checkpoints with the real CLI', () => {
     expect(daemon.stderr()).toContain('stream.reconnect');
     expect(daemon.stderr()).toContain('daemon.reload_unsupported');
     expect(daemon.stderr()).not.toContain(SECRET);
+    expect(daemon.stderr()).not.toContain('hunter2-pass');
+    expect(daemon.stderr()).toContain('"event":"daemon.started"');
   });
 
   it('SIGTERM stops within shutdown_timeout with exit 0, keeps what was not delivered in the spool, and the next run sends it', async () => {

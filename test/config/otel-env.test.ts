@@ -77,8 +77,8 @@ describe('OTEL_* fallbacks', () => {
       'k8s.cluster.name': 'c 1',
       team: 'core',
     });
-    // A source's own service_name is untouched by OTEL_SERVICE_NAME.
-    expect(config.sources[0]?.service_name).toBe('agents');
+    // Unset in the file, so the mapper falls back to the resource's service.name (see sourceMapping).
+    expect(config.sources[0]?.service_name).toBeUndefined();
   });
 
   it('parses k=v lists leniently, like the SDKs', () => {

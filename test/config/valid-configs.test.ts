@@ -66,7 +66,7 @@ describe('valid configs', () => {
     expect(config).toEqual({
       sources: [{
         name: 'f', type: 'foundry', endpoint: 'https://r.services.ai.azure.com/api/projects/p', agent: 'bot', api_version: 'v1',
-        auth: { type: 'azure' }, drop_heartbeats: true, discover_interval: 30_000, service_name: 'f', attributes: {},
+        auth: { type: 'azure' }, drop_heartbeats: true, discover_interval: 30_000, attributes: {},
         severity: { stdout: 'INFO', stderr: 'ERROR', detect: true },
       }],
       exporter: {
@@ -100,11 +100,11 @@ describe('valid configs', () => {
       {
         name: 'hill-oidc', type: 'hill90', endpoint: 'http://127.0.0.1:8080', agent_id: 'agt_1', tail: 5000, discover_interval: 45_000,
         auth: { type: 'oidc', token_url: 'https://auth.hill90.com/token', client_id: 'exporter', client_secret: 'cs', scope: 'logs' },
-        service_name: 'hill-oidc', attributes: {}, severity: { stdout: 'INFO', stderr: 'ERROR', detect: true },
+        attributes: {}, severity: { stdout: 'INFO', stderr: 'ERROR', detect: true },
       },
       {
         name: 'hill-bearer', type: 'hill90', endpoint: 'https://api.hill90.com', tail: 100, discover_interval: 30_000,
-        auth: { type: 'bearer', token: 'cs' }, service_name: 'hill-bearer', attributes: {}, severity: { stdout: 'INFO', stderr: 'ERROR', detect: true },
+        auth: { type: 'bearer', token: 'cs' }, attributes: {}, severity: { stdout: 'INFO', stderr: 'ERROR', detect: true },
       },
     ]);
   });

@@ -102,6 +102,24 @@ describe('Foundry stream faults give exactly-once delivery', () => {
     ]);
   });
 
+  it('a non-JSON banner before the first timestamped line is delivered once across replays and restarts', async () => {
+    const lines: LogLine[] = [
+      { raw: 'BOOT BANNER v1.2' },
+      ...generateLines(40, { start: Date.parse('2026-03-10T09:00:00Z') }),
+      { raw: 'a raw line in the middle' },
+      ...generateLines(40, { start: Date.parse('2026-03-10T09:01:00Z') }),
+    ];
+    const expected = lines.map((l) => ('raw' in l ? l.raw : (l as { message: string }).message));
+    const { records } = await deliver({ disconnectAfter: [3, 10, 30, 50, 70], replay: 'all' }, lines, lines.length);
+    expect(records.map((r) => r.body)).toEqual(expected);
+  });
+
+  it('a stream of only non-JSON frames is delivered once across replays', async () => {
+    const lines: LogLine[] = Array.from({ length: 300 }, (_, i) => ({ raw: `plain line ${i % 50}` }));
+    const { records } = await deliver({ disconnectAfter: [40, 120, 200], replay: 'all' }, lines, lines.length);
+    expect(records.map((r) => r.body)).toEqual(lines.map((l) => (l as { raw: string }).raw));
+  });
+
   it('heartbeat status lines are dropped and counted', async () => {
     const lines: LogLine[] = [
       { timestamp: '2026-03-10T09:00:00.000Z', stream: 'status', message: 'No logs since last 60 seconds' },

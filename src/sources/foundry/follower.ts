@@ -8,7 +8,7 @@ import { outcomeForStatus } from '../shared/http-outcome.ts';
 import { TimestampCursor } from '../shared/timestamp-cursor.ts';
 import type { LogEntry, StreamContext, StreamFollower, StreamOutcome } from '../types.ts';
 import type { FoundryClient } from './client.ts';
-import { parseFoundryFrame } from './parser.ts';
+import { parseFoundryFrame, type FoundryFrame } from './parser.ts';
 
 /** Entries and body bytes per hand-off: small enough that one hand-off never dominates a batch. */
 const MAX_EMIT = 512;
@@ -19,6 +19,14 @@ const MAX_EMIT_BYTES = 512 * 1024;
  * §1.5), so three minutes without a byte means the connection is gone.
  */
 const IDLE_TIMEOUT_MS = 180_000;
+
+/** Frames without a timestamp held at a connection's start before they are taken as new. */
+const MAX_HELD = 1000;
+
+/** Hashes kept for one timestamp before the cursor forgets them (keeps checkpoints small). */
+const MAX_COUNTS_AT_POSITION = 4096;
+
+type FoundryEntryFrame = Extract<FoundryFrame, { kind: 'entry' }>;
 
 export interface FoundryStreamTarget {
   sourceName: string;
@@ -38,6 +46,9 @@ export function createFoundryFollower(client: FoundryClient, target: FoundryStre
     async connect(): Promise<StreamOutcome> {
       cursor.startConnection();
       let delivered = false;
+      // Frames without a timestamp at the start of a replaying connection wait for the first
+      // timestamped frame, which tells whether they are replayed history or new.
+      let held: FoundryEntryFrame[] = [];
       const end = await readSse({
         url: client.logstreamUrl(target.agent, target.version, target.session),
         headers: await client.headers(signal),
@@ -53,6 +64,32 @@ export function createFoundryFollower(client: FoundryClient, target: FoundryStre
           let duplicates = 0;
           let heartbeats = 0;
           let moved = false;
+          const admit = (parsed: FoundryEntryFrame): void => {
+            if (!cursor.admit(parsed.timeMs, parsed.digest)) {
+              duplicates++;
+              return;
+            }
+            moved = true;
+            if (cursor.countsAtPosition > MAX_COUNTS_AT_POSITION) {
+              cursor.forgetCounts();
+              events.logger.warn(
+                { event: 'source.cursor_saturated', source, stream: key },
+                'many entries share one position (frames without timestamps?): a replay after a restart may repeat some',
+              );
+            }
+            if (parsed.heartbeat && target.dropHeartbeats) {
+              heartbeats++;
+              return;
+            }
+            if (parsed.entry.parseError) events.parseError(source, key, parsed.entry.body);
+            entries.push(parsed.entry);
+            bytes += parsed.entry.body.length;
+          };
+          const release = (asHistory: boolean): void => {
+            if (asHistory) duplicates += held.length;
+            else for (const h of held) admit(h);
+            held = [];
+          };
           for (const frame of frames) {
             const parsed = parseFoundryFrame(frame);
             if (parsed.kind === 'unknown_event') {
@@ -60,18 +97,13 @@ export function createFoundryFollower(client: FoundryClient, target: FoundryStre
               continue;
             }
             received++;
-            if (!cursor.admit(parsed.timeMs, parsed.digest)) {
-              duplicates++;
+            if (parsed.timeMs === undefined && cursor.awaitingAnchor) {
+              held.push(parsed);
+              if (held.length >= MAX_HELD) release(false);
               continue;
             }
-            moved = true;
-            if (parsed.heartbeat && target.dropHeartbeats) {
-              heartbeats++;
-              continue;
-            }
-            if (parsed.entry.parseError) events.parseError(source, key, parsed.entry.body);
-            entries.push(parsed.entry);
-            bytes += parsed.entry.body.length;
+            if (held.length > 0 && parsed.timeMs !== undefined) release(cursor.isHistory(parsed.timeMs));
+            admit(parsed);
             if (entries.length >= MAX_EMIT || bytes >= MAX_EMIT_BYTES) {
               await sink.emit(entries, cursor.serialize());
               if (signal.aborted) return;
@@ -90,11 +122,19 @@ export function createFoundryFollower(client: FoundryClient, target: FoundryStre
           }
         },
       });
+      // The connection ended before anything placed the held frames: better delivered twice than lost.
+      if (held.length > 0 && !signal.aborted) {
+        const late: LogEntry[] = [];
+        for (const h of held) if (cursor.admit(h.timeMs, h.digest)) late.push(h.entry);
+        held = [];
+        await sink.emit(late, cursor.serialize());
+        if (late.length > 0) delivered = true;
+      }
       switch (end.kind) {
         case 'ended':
-          return { kind: 'retry', delayMs: end.retryMs, reason: 'server closed the stream', delivered };
+          return { kind: 'retry', baseDelayMs: end.retryMs, reason: 'server closed the stream', delivered };
         case 'network_error':
-          return { kind: 'retry', delayMs: end.retryMs, reason: end.error.message, delivered };
+          return { kind: 'retry', baseDelayMs: end.retryMs, reason: end.error.message, delivered };
         case 'http_error':
           return outcomeForStatus(end.status, end.headers, end.body);
       }

@@ -3,6 +3,7 @@
  * Stream key: `<source>/<agent>/<session>`.
  */
 import type { FoundrySourceConfig } from '../../config/schema.ts';
+import { SourceUnavailableError } from '../errors.ts';
 import type { SourceDeps } from '../registry.ts';
 import type { Source, StreamSpec } from '../types.ts';
 import { FoundryClient, type TokenProvider } from './client.ts';
@@ -17,8 +18,8 @@ function tokenProvider(config: FoundrySourceConfig): TokenProvider {
     const token = auth.token;
     return { getToken: () => Promise.resolve(token) };
   }
-  throw new Error(
-    `source "${config.name}": auth type "${auth.type}" is not available in this version yet; use auth: {type: bearer, token: \${env:FOUNDRY_TOKEN}} with a token from \`az account get-access-token --resource https://ai.azure.com\``,
+  throw new SourceUnavailableError(
+    `source "${config.name}": sources[].auth.type "${auth.type}" is not available in this version yet (Entra ID comes with the operations work); use auth: {type: bearer, token: \${env:FOUNDRY_TOKEN}} with a token from \`az account get-access-token --resource https://ai.azure.com\``,
   );
 }
 
@@ -54,6 +55,8 @@ export function createFoundrySource(config: FoundrySourceConfig, deps: SourceDep
       const specs: StreamSpec[] = [];
       for (const session of sessions) {
         if (GONE.has(session.status)) continue;
+        // `version` without `session`: follow the sessions of that agent version only.
+        if (config.version !== undefined && session.version !== config.version) continue;
         if (session.versionType !== 'version_ref' || !session.version) {
           deps.logger.warn(
             { event: 'discovery.skipped', source: config.name, session: session.id, version_type: session.versionType },

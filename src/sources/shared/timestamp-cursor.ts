@@ -81,6 +81,33 @@ export class TimestampCursor {
     return true;
   }
 
+  /**
+   * True at the start of a connection that replays from a stored position, before any entry with
+   * a timestamp: an entry without one cannot be placed yet (replayed banner, or a new line?).
+   */
+  get awaitingAnchor(): boolean {
+    return this.#replaying && this.#lastTs === undefined;
+  }
+
+  /** Whether a timestamp lies at or before where this connection started: replayed history. */
+  isHistory(ts: number): boolean {
+    return ts <= this.#startTs;
+  }
+
+  /**
+   * How many hashes the newest position holds. A stream whose entries have no timestamps at all
+   * piles every entry onto one position; the caller caps it (see `forgetCounts`).
+   */
+  get countsAtPosition(): number {
+    return this.#handed.counts.size;
+  }
+
+  /** Drop the occurrence counts of the newest position (a bound on cursor size; replays may then repeat). */
+  forgetCounts(): void {
+    this.#handed = { ts: this.#handed.ts, counts: new Map() };
+    this.#seen = { ts: this.#handed.ts, counts: new Map() };
+  }
+
   /** The timestamp handed off last (ms), or undefined before the first entry. */
   get position(): number | undefined {
     return Number.isFinite(this.#handed.ts) ? this.#handed.ts : undefined;
