@@ -1,5 +1,8 @@
 #!/usr/bin/env node
-/** argv → command → exit code. Errors are one paragraph; stack traces only with --debug-stack or log.level debug. */
+/**
+ * argv → command → exit code. Errors are one paragraph; an unexpected error's stack trace is
+ * printed only with AGENT_LOG_EXPORTER_DEBUG=1 (the daemon's own logs carry stacks at log.level debug).
+ */
 import { parseArgs } from 'node:util';
 import { checkpointsCommand } from './cli/checkpoints.ts';
 import { resolveConfigPath } from './cli/config-path.ts';

@@ -38,6 +38,7 @@ export class ExportLoop {
   start(): void {
     this.#running ??= this.#run().catch((error: unknown) => {
       this.#options.events.logger.fatal({ event: 'export.loop_failed', reason: (error as Error).message }, 'export loop stopped');
+      this.#options.events.logger.debug({ event: 'export.loop_failed', err: error }, 'export loop stack');
       this.#options.onFatal?.((error as Error).message);
     });
   }

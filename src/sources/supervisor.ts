@@ -81,6 +81,8 @@ export class StreamSupervisor {
       try {
         outcome = await follower.connect();
       } catch (error) {
+        // Stack traces only at log.level debug; the reconnect line below says what happened.
+        logger.debug({ event: 'stream.error', source: sourceName, stream: key, err: error }, 'connection failed');
         outcome = { kind: 'retry' as const, reason: (error as Error).message, delivered: false };
       }
       if (signal.aborted) return;
