@@ -13,7 +13,8 @@ export function checkpointsCommand(
   out: (line: string) => void,
 ): number {
   if (action !== 'list' && action !== 'reset') throw new UsageError(`checkpoints needs "list" or "reset", got ${action === undefined ? 'nothing' : `"${action}"`}.`);
-  const config = loadOrExplain(configPath, env);
+  // Only storage.dir is used here: the command works without the secrets' variables set.
+  const config = loadOrExplain(configPath, env, { secretsOptional: true });
   const db = openDatabase(config.storage.dir);
   try {
     const store = new CheckpointStore(db);

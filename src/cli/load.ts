@@ -2,10 +2,11 @@
 import type { Config } from '../config/schema.ts';
 import { formatIssue } from '../config/issues.ts';
 import { loadConfig } from '../config/load.ts';
+import type { SubstitutionOptions } from '../config/env-substitution.ts';
 import { ConfigInvalidError } from './errors.ts';
 
-export function loadOrExplain(configPath: string, env: NodeJS.ProcessEnv): Config {
-  const result = loadConfig(configPath, env);
+export function loadOrExplain(configPath: string, env: NodeJS.ProcessEnv, options: SubstitutionOptions = {}): Config {
+  const result = loadConfig(configPath, env, options);
   if (result.ok) return result.config;
   const lines = result.issues.map(formatIssue);
   const count = result.issues.length;

@@ -15,6 +15,7 @@
 // quoted or embedded references stay strings. Re-typed values are remembered so the loader can
 // fall back to the string when the schema wants one (a numeric API key). A default is used only
 // when the variable is unset: a variable set to "" stays "".
+import { isSecretPath } from './redact.ts';
 import { isAlias, isMap, isPair, isScalar, isSeq, parseDocument, type Document, type LineCounter, type Node, type Scalar } from 'yaml';
 
 export type Env = Record<string, string | undefined>;
@@ -49,12 +50,23 @@ const REFERENCE = /\$\$\{|\$\{([^}\n]*)\}/g;
 const ENV_BODY = /^env:([A-Za-z_][A-Za-z0-9_]*)(:-([^]*))?$/;
 const REFERENCE_HINT = 'write ${env:NAME} or ${env:NAME:-default}; $${ gives a literal ${';
 
+export interface SubstitutionOptions {
+  /**
+   * Commands that never use the secrets (`checkpoints`) may run without them: an unset variable
+   * in a secret's place then becomes a placeholder instead of a problem.
+   */
+  secretsOptional?: boolean;
+}
+
+/** A stand-in for an unset secret, only with `secretsOptional`. */
+export const UNSET_SECRET = 'unset-secret-placeholder';
+
 /** Parses YAML text with every env reference resolved; positions refer to `text` as given. */
-export function parseYamlWithEnv(text: string, env: Env, lineCounter: LineCounter): ParsedYaml {
+export function parseYamlWithEnv(text: string, env: Env, lineCounter: LineCounter, options: SubstitutionOptions = {}): ParsedYaml {
   const { masked, refs, marker } = mask(text);
   const doc = parseDocument(masked, { lineCounter, prettyErrors: false });
   const result: ParsedYaml = { doc, issues: [], retyped: new Map(), unresolved: [] };
-  if (doc.contents) walk(doc.contents, [], { text, env, refs, marker, result });
+  if (doc.contents) walk(doc.contents, [], { text, env, refs, marker, result, secretsOptional: options.secretsOptional ?? false });
   return result;
 }
 
@@ -86,6 +98,7 @@ interface WalkContext {
   refs: Reference[];
   marker: string;
   result: ParsedYaml;
+  secretsOptional: boolean;
 }
 
 function walk(node: Node, path: PathSegment[], ctx: WalkContext): void {
@@ -162,6 +175,7 @@ function resolve(ref: Reference, path: PathSegment[], ctx: WalkContext): string 
   const value = ctx.env[name];
   if (value !== undefined) return value;
   if (m[2] !== undefined) return m[3] ?? '';
+  if (ctx.secretsOptional && isSecretPath(path)) return UNSET_SECRET;
   addIssue(ctx, ref.offset, path, `environment variable ${name} is not set`, `set the variable or use \${env:${name}:-default}`);
   return undefined;
 }

@@ -1,7 +1,7 @@
 // Reads and validates a config file, reporting every problem at once, each at its LINE:COL.
 import { readFileSync } from 'node:fs';
 import { LineCounter, type Document, type YAMLError } from 'yaml';
-import { parseYamlWithEnv, pathKey, type Env, type PathSegment } from './env-substitution.ts';
+import { parseYamlWithEnv, type SubstitutionOptions, pathKey, type Env, type PathSegment } from './env-substitution.ts';
 import { formatPath, type ConfigIssue } from './issues.ts';
 import { applyOtelEnv } from './otel-env.ts';
 import { collectSecretValues, redactText } from './redact.ts';
@@ -19,14 +19,14 @@ interface Located {
 }
 
 /** Reads `path` and validates it (synchronously: it runs at start-up and on SIGHUP). */
-export function loadConfig(path: string, env: Env): LoadResult {
+export function loadConfig(path: string, env: Env, options: SubstitutionOptions = {}): LoadResult {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
   } catch (err) {
     return { ok: false, issues: [readIssue(path, err)] };
   }
-  return parseConfigText(text, path, env);
+  return parseConfigText(text, path, env, options);
 }
 
 function readIssue(file: string, err: unknown): ConfigIssue {
@@ -41,9 +41,9 @@ function readIssue(file: string, err: unknown): ConfigIssue {
 }
 
 /** Validates config text; pure apart from `env`, which is only read. `fileName` labels the issues. */
-export function parseConfigText(text: string, fileName: string, env: Env): LoadResult {
+export function parseConfigText(text: string, fileName: string, env: Env, options: SubstitutionOptions = {}): LoadResult {
   const lineCounter = new LineCounter();
-  const parsed = parseYamlWithEnv(text, env, lineCounter);
+  const parsed = parseYamlWithEnv(text, env, lineCounter, options);
   const { doc } = parsed;
   const found: Located[] = parsed.issues.map((i) => ({ ...i }));
   for (const error of doc.errors) {
