@@ -13,6 +13,12 @@ import { QueueClosedError, type DeliveryQueue, type EncodedBatch } from './queue
 import { setTimeout as delay } from 'node:timers/promises';
 import { Backoff } from '../util/backoff.ts';
 
+interface Taken {
+  records: LogRecord[];
+  bySource: Record<string, number>;
+  checkpoints: Map<string, string>;
+}
+
 /** Batches being encoded or handed off while the next one fills. */
 const MAX_IN_FLIGHT = 2;
 
@@ -35,6 +41,7 @@ export class Batcher {
   #timer: NodeJS.Timeout | undefined;
   #flushing: Promise<void> = Promise.resolve();
   readonly #inFlight: Promise<void>[] = [];
+  #handingOff = 0;
   #closed = false;
 
   constructor(options: BatcherOptions) {
@@ -46,10 +53,13 @@ export class Batcher {
     if (this.#closed) throw new Error('pipeline is shutting down');
     let bytes = 0;
     for (const r of records) bytes += estimateRecordBytes(r);
-    const full =
+    // Checked again after every wait: other streams may have filled the batch meanwhile.
+    while (
       this.#records.length > 0 &&
-      (this.#records.length + records.length > this.#options.maxRecords || this.#bytes + bytes > this.#options.maxBytes);
-    if (full) await this.#flushAhead();
+      (this.#records.length + records.length > this.#options.maxRecords || this.#bytes + bytes > this.#options.maxBytes)
+    ) {
+      await this.#flushAhead();
+    }
     for (const r of records) this.#records.push(r);
     this.#bytes += bytes;
     if (records.length > 0) this.#bySource[source] = (this.#bySource[source] ?? 0) + records.length;
@@ -86,27 +96,43 @@ export class Batcher {
     }
   }
 
-  /** Encode and hand off what is pending; resolves when the queue accepted it. */
+  /**
+   * Encode and hand off what is pending now; resolves when the queue accepted it. The batch is
+   * taken at the call, not when the flush gets its turn, so it never grows past the limits while
+   * an earlier flush is still running.
+   */
   flush(): Promise<void> {
-    const next = this.#flushing.then(() => this.#flushPending());
+    const taken = this.#take();
+    const next = this.#flushing.then(() => (taken ? this.#handOff(taken) : undefined));
     // Keep the chain alive after a failure; the caller of this flush still sees the error.
     this.#flushing = next.catch(() => undefined);
     return next;
   }
 
-  async #flushPending(): Promise<void> {
+  #take(): Taken | undefined {
     if (this.#timer) {
       clearTimeout(this.#timer);
       this.#timer = undefined;
     }
-    if (this.#checkpoints.size === 0) return;
-    const records = this.#records;
-    const bySource = this.#bySource;
-    const checkpoints = this.#checkpoints;
+    if (this.#checkpoints.size === 0) return undefined;
+    const taken = { records: this.#records, bySource: this.#bySource, checkpoints: this.#checkpoints };
+    this.#handingOff += this.#records.length;
     this.#records = [];
     this.#bytes = 0;
     this.#bySource = {};
     this.#checkpoints = new Map();
+    return taken;
+  }
+
+  async #handOff(taken: Taken): Promise<void> {
+    try {
+      await this.#handOffOnce(taken);
+    } finally {
+      this.#handingOff -= taken.records.length;
+    }
+  }
+
+  async #handOffOnce({ records, bySource, checkpoints }: Taken): Promise<void> {
     // Only cursor movement (e.g. everything was a heartbeat) is handed off too, with nothing to send.
     const batch = records.length === 0 ? emptyBatch() : await this.#options.encode(records, bySource);
     // A failed hand-off (disk full, database busy) is retried, not skipped: a later batch must never
@@ -125,9 +151,9 @@ export class Batcher {
     }
   }
 
-  /** Records waiting in memory, not yet handed to the queue. */
+  /** Records in memory, not yet accepted by the queue (collecting, or being encoded / handed off). */
   pending(): number {
-    return this.#records.length;
+    return this.#records.length + this.#handingOff;
   }
 
   /** Flush what is pending, then refuse further adds. */

@@ -8,6 +8,9 @@ export interface BackoffOptions {
   random?: () => number;
 }
 
+/** The least base delay a server may set. */
+const MIN_BASE_MS = 250;
+
 export class Backoff {
   readonly #options: { initialMs: number; maxMs: number; random?: () => number };
   #attempt = 0;
@@ -28,9 +31,12 @@ export class Backoff {
     this.#attempt = 0;
   }
 
-  /** A new base delay (an SSE `retry:` field), capped by the maximum. */
+  /**
+   * A new base delay (an SSE `retry:` field), between a floor and the maximum: `retry: 0` must
+   * not turn every later reconnect (after 5xx, network errors) into a hot loop.
+   */
   setInitial(ms: number): void {
-    this.#options.initialMs = Math.min(Math.max(0, ms), this.#options.maxMs);
+    this.#options.initialMs = Math.min(Math.max(MIN_BASE_MS, ms), this.#options.maxMs);
   }
 
   get attempt(): number {

@@ -120,6 +120,28 @@ describe('Foundry stream faults give exactly-once delivery', () => {
     expect(records.map((r) => r.body)).toEqual(lines.map((l) => (l as { raw: string }).raw));
   });
 
+  it('thousands of distinct non-JSON frames (no timestamps at all) are delivered once across a full replay', async () => {
+    const lines: LogLine[] = Array.from({ length: 5000 }, (_, i) => ({ raw: `plain ${i}` }));
+    const { records } = await deliver({ disconnectAfter: [4500], replay: 'all' }, lines, lines.length);
+    expect(records.map((r) => r.body)).toEqual(lines.map((l) => (l as { raw: string }).raw));
+  });
+
+  it('raw lines at the start of a live (non-replaying) connection are delivered once a timestamped line places them', async () => {
+    rig = await startRig({ replay: 'none', disconnectAfter: [1] });
+    const session = rig.emulator.addSession(SESSION);
+    const t = '2026-03-10T09:00:00.000Z';
+    const { daemon } = runInProcess(writeConfig(rig, { session: SESSION }));
+    await session.waitForConnection(1);
+    session.append({ timestamp: t, stream: 'stdout', message: 'first' });
+    await rig.receiver.waitFor(1, 10_000);
+    await session.waitForConnection(2);
+    session.append({ raw: 'live raw 1' }, { raw: 'live raw 2' }, { timestamp: t, stream: 'stdout', message: 'same ms, new line' });
+    await rig.receiver.waitFor(4, 10_000);
+    await new Promise((r) => setTimeout(r, 200));
+    await daemon.shutdown(5000);
+    expect(rig.receiver.records.map((r) => r.body)).toEqual(['first', 'live raw 1', 'live raw 2', 'same ms, new line']);
+  });
+
   it('heartbeat status lines are dropped and counted', async () => {
     const lines: LogLine[] = [
       { timestamp: '2026-03-10T09:00:00.000Z', stream: 'status', message: 'No logs since last 60 seconds' },

@@ -91,3 +91,40 @@ describe('export outcome classification', () => {
     await sleeping;
   });
 });
+
+describe('batch bounds', () => {
+  it('never lets a batch grow past max_records while earlier flushes are slow, with many streams adding', async () => {
+    const sizes: number[] = [];
+    const queue: DeliveryQueue = {
+      async append(batch) {
+        sizes.push(batch.records);
+        await new Promise((r) => setTimeout(r, 30));
+      },
+      next: () => Promise.resolve(undefined),
+      ack: () => undefined,
+      size: () => ({ bytes: 0, records: 0, batches: 0 }),
+      close: () => undefined,
+    };
+    const batcher = new Batcher({
+      maxRecords: 100,
+      maxBytes: 1 << 20,
+      timeoutMs: 10_000,
+      encode: (records, bySource) =>
+        Promise.resolve({ payload: new Uint8Array(1), contentType: 'x', contentEncoding: 'identity', records: records.length, bySource }),
+      queue,
+      onError: (e) => {
+        throw e;
+      },
+    });
+    const streams = Array.from({ length: 8 }, (_, s) =>
+      (async () => {
+        for (let i = 0; i < 5; i++) await batcher.add(`s/${s}`, 's', Array.from({ length: 90 }, (_, j) => record(`${s}-${i}-${j}`)), `cp-${i}`);
+      })(),
+    );
+    await Promise.all(streams);
+    await batcher.close();
+    expect(sizes.reduce((a, b) => a + b, 0)).toBe(8 * 5 * 90);
+    // One add is atomic (90 records), so a batch holds at most one add beyond a non-empty batch under the limit.
+    expect(Math.max(...sizes)).toBeLessThanOrEqual(100);
+  });
+});

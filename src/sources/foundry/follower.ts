@@ -23,9 +23,6 @@ const IDLE_TIMEOUT_MS = 180_000;
 /** Frames without a timestamp held at a connection's start before they are taken as new. */
 const MAX_HELD = 1000;
 
-/** Hashes kept for one timestamp before the cursor forgets them (keeps checkpoints small). */
-const MAX_COUNTS_AT_POSITION = 4096;
-
 type FoundryEntryFrame = Extract<FoundryFrame, { kind: 'entry' }>;
 
 export interface FoundryStreamTarget {
@@ -70,13 +67,6 @@ export function createFoundryFollower(client: FoundryClient, target: FoundryStre
               return;
             }
             moved = true;
-            if (cursor.countsAtPosition > MAX_COUNTS_AT_POSITION) {
-              cursor.forgetCounts();
-              events.logger.warn(
-                { event: 'source.cursor_saturated', source, stream: key },
-                'many entries share one position (frames without timestamps?): a replay after a restart may repeat some',
-              );
-            }
             if (parsed.heartbeat && target.dropHeartbeats) {
               heartbeats++;
               return;
@@ -102,7 +92,9 @@ export function createFoundryFollower(client: FoundryClient, target: FoundryStre
               if (held.length >= MAX_HELD) release(false);
               continue;
             }
-            if (held.length > 0 && parsed.timeMs !== undefined) release(cursor.isHistory(parsed.timeMs));
+            // The first timestamped frame places the held ones: if it is itself a repeat, they were
+            // replayed history before it; if it is new, so are they.
+            if (held.length > 0 && parsed.timeMs !== undefined) release(!cursor.wouldAdmit(parsed.timeMs, parsed.digest));
             admit(parsed);
             if (entries.length >= MAX_EMIT || bytes >= MAX_EMIT_BYTES) {
               await sink.emit(entries, cursor.serialize());

@@ -5,19 +5,37 @@
  * Entries are distinct even when identical: two lines with the same timestamp, stream and
  * text are two records. So the cursor keeps, for the newest timestamp handed off, how many
  * times each entry hash was handed off; on replay the k-th occurrence of a hash at that
- * timestamp is skipped only if k ≤ that count. Entries older than the cursor are skipped.
- * An entry without a timestamp takes the position of the entry before it.
+ * timestamp is skipped only if k ≤ that count. While a connection replays, entries older than
+ * the cursor are skipped; once it is past its start, an older timestamp is a late line (another
+ * clock, a late flush) and is new. An entry without a timestamp takes the position of the entry
+ * before it. When too many distinct hashes pile up at one position (a stream without
+ * timestamps), they are folded into one number, `bulk`: the first `bulk` entries a replay
+ * brings at that position are skipped by order.
  */
 import { hash } from 'node:crypto';
 
+/** Distinct hashes kept at one position before they are folded into `bulk`. */
+const MAX_HASHES = 4096;
+
 interface Position {
   ts: number;
+  /** Entries at `ts` handed off before the hashes below were started (folded by order). */
+  bulk: number;
   counts: Map<string, number>;
 }
 
 interface Serialized {
   ts: number | null;
+  bulk?: number;
   counts: Record<string, number>;
+}
+
+interface Seen {
+  ts: number;
+  /** Entries this connection brought at `ts`. */
+  total: number;
+  /** Occurrences of each hash among those past the bulk. */
+  counts: Map<string, number>;
 }
 
 /** A short, stable digest of an entry's identity (not a security boundary). */
@@ -25,11 +43,13 @@ export function entryHash(...parts: string[]): string {
   return hash('sha1', parts.join('\u0000'), 'base64').slice(0, 16);
 }
 
+const emptySeen = (ts: number): Seen => ({ ts, total: 0, counts: new Map() });
+
 export class TimestampCursor {
-  /** What has been handed off: the newest timestamp and the occurrences of each hash at it. */
+  /** What has been handed off: the newest timestamp and what was handed off at it. */
   #handed: Position;
-  /** Occurrences seen on the current connection at the newest timestamp it reached. */
-  #seen: Position = { ts: Number.NEGATIVE_INFINITY, counts: new Map() };
+  /** What the current connection brought at the newest timestamp it reached. */
+  #seen: Seen = emptySeen(Number.NEGATIVE_INFINITY);
   #lastTs: number | undefined;
   /** Where the current connection started; entries older than it are replayed history… */
   #startTs = Number.NEGATIVE_INFINITY;
@@ -41,15 +61,15 @@ export class TimestampCursor {
   }
 
   static parse(serialized: string | undefined): TimestampCursor {
-    if (!serialized) return new TimestampCursor({ ts: Number.NEGATIVE_INFINITY, counts: new Map() });
+    if (!serialized) return new TimestampCursor({ ts: Number.NEGATIVE_INFINITY, bulk: 0, counts: new Map() });
     const value = JSON.parse(serialized) as Serialized;
     const ts = value.ts === null || value.ts < 0 ? Number.NEGATIVE_INFINITY : value.ts;
-    return new TimestampCursor({ ts, counts: new Map(Object.entries(value.counts)) });
+    return new TimestampCursor({ ts, bulk: value.bulk ?? 0, counts: new Map(Object.entries(value.counts)) });
   }
 
   /** A new connection replays from its own start: forget what this connection saw. */
   startConnection(): void {
-    this.#seen = { ts: Number.NEGATIVE_INFINITY, counts: new Map() };
+    this.#seen = emptySeen(Number.NEGATIVE_INFINITY);
     this.#lastTs = undefined;
     this.#startTs = this.#handed.ts;
     this.#replaying = Number.isFinite(this.#startTs);
@@ -66,19 +86,39 @@ export class TimestampCursor {
       if (position < this.#startTs) return false;
       if (position > this.#startTs) this.#replaying = false;
     }
-    // A line stamped earlier than one already handed off, on a live connection (another clock,
-    // a late flush): new, and it does not move the cursor. A later replay skips it as history.
+    // A late line on a live connection: new, and it does not move the cursor.
     if (position < this.#handed.ts) return true;
-    if (this.#seen.ts !== position) this.#seen = { ts: position, counts: new Map() };
-    const k = (this.#seen.counts.get(digest) ?? 0) + 1;
-    this.#seen.counts.set(digest, k);
+    if (this.#seen.ts !== position) this.#seen = emptySeen(position);
+    const seen = this.#seen;
+    seen.total += 1;
     if (position === this.#handed.ts) {
-      if (k <= (this.#handed.counts.get(digest) ?? 0)) return false;
+      if (seen.total <= this.#handed.bulk) return false;
     } else {
-      this.#handed = { ts: position, counts: new Map() };
+      this.#handed = { ts: position, bulk: 0, counts: new Map() };
     }
+    const k = (seen.counts.get(digest) ?? 0) + 1;
+    seen.counts.set(digest, k);
+    if (k <= (this.#handed.counts.get(digest) ?? 0)) return false;
     this.#handed.counts.set(digest, k);
+    if (this.#handed.counts.size > MAX_HASHES) this.#fold();
     return true;
+  }
+
+  /** Would `admit` take this entry? Changes nothing. */
+  wouldAdmit(ts: number, digest: string): boolean {
+    if (this.#replaying && ts < this.#startTs) return false;
+    if (ts !== this.#handed.ts) return true;
+    const seen = this.#seen.ts === ts ? this.#seen : emptySeen(ts);
+    if (seen.total + 1 <= this.#handed.bulk) return false;
+    return (seen.counts.get(digest) ?? 0) + 1 > (this.#handed.counts.get(digest) ?? 0);
+  }
+
+  /** Fold the hashes of the newest position into its bulk count, keeping the cursor small. */
+  #fold(): void {
+    let total = this.#handed.bulk;
+    for (const n of this.#handed.counts.values()) total += n;
+    this.#handed = { ts: this.#handed.ts, bulk: total, counts: new Map() };
+    this.#seen = { ts: this.#handed.ts, total: this.#seen.total, counts: new Map() };
   }
 
   /**
@@ -89,31 +129,13 @@ export class TimestampCursor {
     return this.#replaying && this.#lastTs === undefined;
   }
 
-  /** Whether a timestamp lies at or before where this connection started: replayed history. */
-  isHistory(ts: number): boolean {
-    return ts <= this.#startTs;
-  }
-
-  /**
-   * How many hashes the newest position holds. A stream whose entries have no timestamps at all
-   * piles every entry onto one position; the caller caps it (see `forgetCounts`).
-   */
-  get countsAtPosition(): number {
-    return this.#handed.counts.size;
-  }
-
-  /** Drop the occurrence counts of the newest position (a bound on cursor size; replays may then repeat). */
-  forgetCounts(): void {
-    this.#handed = { ts: this.#handed.ts, counts: new Map() };
-    this.#seen = { ts: this.#handed.ts, counts: new Map() };
-  }
-
   /** The timestamp handed off last (ms), or undefined before the first entry. */
   get position(): number | undefined {
     return Number.isFinite(this.#handed.ts) ? this.#handed.ts : undefined;
   }
 
   serialize(): string {
-    return JSON.stringify({ ts: Number.isFinite(this.#handed.ts) ? this.#handed.ts : -1, counts: Object.fromEntries(this.#handed.counts) });
+    const { ts, bulk, counts } = this.#handed;
+    return JSON.stringify({ ts: Number.isFinite(ts) ? ts : -1, ...(bulk > 0 ? { bulk } : {}), counts: Object.fromEntries(counts) });
   }
 }
