@@ -31,11 +31,14 @@ export async function runCommand(configPath: string, env: NodeJS.ProcessEnv): Pr
   // daemon itself must live until it is told to stop, even while no connection is open.
   const keepAlive = setInterval(() => undefined, 1 << 30);
   return new Promise<number>((resolve) => {
+    // A fatal error wins over a clean stop that was already under way.
+    let fatal = false;
     const finish = (code: number): void => {
       clearInterval(keepAlive);
-      resolve(code);
+      resolve(fatal ? EXIT_FATAL : code);
     };
     fail = (reason) => {
+      fatal = true;
       logger.fatal({ event: 'daemon.fatal', reason }, 'fatal error; stopping');
       daemon.shutdown(config.shutdown_timeout).then(
         () => finish(EXIT_FATAL),

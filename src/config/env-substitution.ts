@@ -117,6 +117,11 @@ function walk(node: Node, path: PathSegment[], ctx: WalkContext): void {
       if (item && typeof item === 'object' && !isAlias(item)) walk(item as Node, [...path, i], ctx);
     });
   } else if (isScalar(node)) {
+    // A plain number keeps its text as written (`version: 1.0`, `session: 007`), so a field that
+    // wants a string gets exactly that instead of YAML's reading of it ("1", "7").
+    if (node.type === 'PLAIN' && typeof node.value === 'number' && typeof node.source === 'string') {
+      ctx.result.retyped.set(pathKey(path), node.source);
+    }
     substitute(node, path, ctx, true);
   }
 }

@@ -57,13 +57,14 @@ export const secret = () => {
 };
 
 /**
- * An identifier (agent, version, sandbox…). YAML reads `version: 3` as a number, so integers are
- * accepted and turned into strings; a float (`1.10` → 1.1) would lose digits, so it is refused.
+ * An identifier (agent, version, sandbox…), a string. YAML reads `version: 3` or `1.10` as a
+ * number; the loader then gives the field the text exactly as written ("3", "1.10", "007"),
+ * never YAML's reading of it, which would follow the wrong URL.
  */
 export const identifier = () => {
-  const input = z.union([z.string(), z.int()], { error: 'expected a string' });
+  const input = z.string({ error: 'expected a string' });
   fieldInfo.add(input, { typeHint: 'quote the value, e.g. "1.10"' });
-  return input.transform(String).pipe(z.string().min(1));
+  return input.pipe(z.string().min(1));
 };
 
 /**

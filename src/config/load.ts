@@ -4,7 +4,7 @@ import { LineCounter, type Document, type YAMLError } from 'yaml';
 import { parseYamlWithEnv, type SubstitutionOptions, pathKey, type Env, type PathSegment } from './env-substitution.ts';
 import { formatPath, type ConfigIssue } from './issues.ts';
 import { applyOtelEnv } from './otel-env.ts';
-import { collectSecretValues, redactText } from './redact.ts';
+import { collectSecretValues, isSecretPath, redactText } from './redact.ts';
 import { configSchema, type Config, type ParsedConfig } from './schema.ts';
 import { offsetOf, pathAt } from './yaml-positions.ts';
 import { fromZodIssue, type PathIssue } from './zod-issues.ts';
@@ -47,7 +47,11 @@ export function parseConfigText(text: string, fileName: string, env: Env, option
   const { doc } = parsed;
   const found: Located[] = parsed.issues.map((i) => ({ ...i }));
   for (const error of doc.errors) {
-    found.push({ offset: error.pos[0], path: pathAt(doc, error.pos[0]), message: error.message, hint: yamlHint(error) });
+    const path = pathAt(doc, error.pos[0]);
+    // The parser quotes the source text it choked on; inside a secret that text is the secret.
+    const inSecret = isSecretPath(path) || (path[0] === 'exporter' && path[1] === 'headers');
+    const message = inSecret ? 'YAML syntax error in a secret value (not shown)' : error.message;
+    found.push({ offset: error.pos[0], path, message, hint: yamlHint(error) });
   }
 
   let data: unknown;
@@ -74,7 +78,7 @@ export function parseConfigText(text: string, fileName: string, env: Env, option
       }
     }
   }
-  return { ok: false, issues: finish(found, data, fileName, lineCounter) };
+  return { ok: false, issues: finish(found, data, fileName, lineCounter, doc) };
 }
 
 const isPrefix = (prefix: readonly PathSegment[], path: readonly PathSegment[]): boolean =>
@@ -89,6 +93,8 @@ function validate(data: unknown, retyped: Map<string, string>): Validated {
   if (!result.success) {
     let changed = false;
     for (const issue of result.error.issues) {
+      // Only where a string was wanted: `tail: 9000` out of range stays a range problem.
+      if (issue.code !== 'invalid_type' || issue.expected !== 'string') continue;
       const text = retyped.get(pathKey(issue.path as PathSegment[]));
       if (text !== undefined) changed = setAt(data, issue.path as PathSegment[], text) || changed;
     }
@@ -122,8 +128,8 @@ function yamlHint(error: YAMLError): string {
 }
 
 /** Positions, secret redaction, order by position, no duplicates. */
-function finish(found: Located[], data: unknown, file: string, lineCounter: LineCounter): ConfigIssue[] {
-  const secrets = collectSecretValues(data);
+function finish(found: Located[], data: unknown, file: string, lineCounter: LineCounter, doc?: Document): ConfigIssue[] {
+  const secrets = collectSecretValues(data ?? bestEffortData(doc));
   const seen = new Set<string>();
   const out: ConfigIssue[] = [];
   for (const f of found.sort((a, b) => a.offset - b.offset)) {
@@ -136,4 +142,13 @@ function finish(found: Located[], data: unknown, file: string, lineCounter: Line
     out.push(issue);
   }
   return out;
+}
+
+/** What a document with syntax errors still holds, for finding its secrets; undefined if nothing. */
+function bestEffortData(doc: Document | undefined): unknown {
+  try {
+    return doc?.toJS();
+  } catch {
+    return undefined;
+  }
 }

@@ -129,8 +129,8 @@ const cases: Case[] = [
   },
   {
     name: 'wrong type for a secret',
-    text: yaml('sources:', '  - name: agents', '    type: hill90', '    auth: {type: bearer, token: 31415926535}'),
-    expected: 'test.yaml:4:33  sources[0].auth.token  expected a string, got an integer  (quote the value to make it a string)',
+    text: yaml('sources:', '  - name: agents', '    type: hill90', '    auth: {type: bearer, token: [31415926535]}'),
+    expected: 'test.yaml:4:33  sources[0].auth.token  expected a string, got a list  (use ${env:NAME} so the secret stays out of the file)',
   },
   {
     name: 'bad URL for endpoint',
@@ -168,9 +168,9 @@ const cases: Case[] = [
     expected: 'test.yaml:1:1  <root>  the file is empty  (start with a sources: list)',
   },
   {
-    name: 'a float where an identifier is expected',
-    text: yaml('sources:', ...FOUNDRY, '    version: 1.10', '    session: s'),
-    expected: 'test.yaml:6:14  sources[0].version  expected a string, got a number  (quote the value, e.g. "1.10")',
+    name: 'a mapping where an identifier is expected',
+    text: yaml('sources:', ...FOUNDRY, '    version: {major: 1}', '    session: s'),
+    expected: 'test.yaml:6:14  sources[0].version  expected a string, got a mapping  (quote the value, e.g. "1.10")',
   },
 ];
 

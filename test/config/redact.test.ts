@@ -41,7 +41,7 @@ describe('issue messages never echo a secret', () => {
       'sources:',
       '  - name: h',
       '    type: hill90',
-      '    auth: {type: bearer, token: 8675309123}',
+      '    auth: {type: bearer, token: {value: 8675309123}}',
       '  - name: d',
       '    type: daytona',
       '    sandbox: s',
@@ -50,7 +50,7 @@ describe('issue messages never echo a secret', () => {
       '  headers: {authorization: {Bearer: zz-header-secret}}',
     ));
     expect(issues).toEqual([
-      'test.yaml:4:33  sources[0].auth.token  expected a string, got an integer  (quote the value to make it a string)',
+      'test.yaml:4:33  sources[0].auth.token  expected a string, got a mapping  (use ${env:NAME} so the secret stays out of the file)',
       'test.yaml:8:14  sources[1].api_key  expected a string, got a list  (use ${env:NAME} so the secret stays out of the file)',
       'test.yaml:10:28  exporter.headers.authorization  expected a string, got a mapping  (header values are strings, e.g. authorization: "Bearer ${env:OTLP_TOKEN}")',
     ]);
@@ -72,5 +72,21 @@ describe('issue messages never echo a secret', () => {
     );
     expect(issues).toHaveLength(2);
     expect(issues.join('\n')).not.toContain('env-secret-99');
+  });
+
+  it('a YAML syntax error inside a secret does not quote the secret', () => {
+    const issues = formattedIssues(yaml(
+      'sources:',
+      '  - name: agents',
+      '    type: hill90',
+      '    auth: {type: bearer, token: abcdef}',
+      'exporter:',
+      '  headers:',
+      '    Authorization: |Sk9zLiveSecretXYZ',
+      '      more',
+    ));
+    expect(issues.length).toBeGreaterThan(0);
+    expect(issues.join('\n')).not.toContain('Sk9zLiveSecretXYZ');
+    expect(issues[0]).toContain('exporter.headers.Authorization  YAML syntax error in a secret value (not shown)');
   });
 });

@@ -167,4 +167,14 @@ describe('valid configs', () => {
   it('there is an example for every platform', () => {
     expect(examples).toEqual(expect.arrayContaining(['foundry.example.yaml', 'hill90.example.yaml', 'daytona.example.yaml', 'agentbox.example.yaml']));
   });
+
+  it('numbers written where a string is wanted keep the text as written (version: 1.10, session: 007, token: 0123)', () => {
+    const config = validConfig(yaml(
+      'sources:',
+      '  - {name: f, type: foundry, endpoint: "https://r.services.ai.azure.com/api/projects/p", agent: 42, version: 1.10, session: 007,',
+      '     auth: {type: bearer, token: 0123}}',
+    ));
+    const source = config.sources[0] as { agent: string; version: string; session: string; auth: { token: string } };
+    expect([source.agent, source.version, source.session, source.auth.token]).toEqual(['42', '1.10', '007', '0123']);
+  });
 });
