@@ -2,10 +2,10 @@
 import type { Config } from '../config/schema.ts';
 import { formatIssue } from '../config/issues.ts';
 import { loadConfig } from '../config/load.ts';
-import type { SubstitutionOptions } from '../config/env-substitution.ts';
+import type { LoadOptions } from '../config/load.ts';
 import { ConfigInvalidError } from './errors.ts';
 
-export function loadOrExplain(configPath: string, env: NodeJS.ProcessEnv, options: SubstitutionOptions = {}): Config {
+export function loadOrExplain(configPath: string, env: NodeJS.ProcessEnv, options: LoadOptions = {}): Config {
   const result = loadConfig(configPath, env, options);
   if (result.ok) return result.config;
   const lines = result.issues.map(formatIssue);

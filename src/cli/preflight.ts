@@ -1,24 +1,38 @@
 /**
  * What `validate` and `run` check after the schema, before anything connects: every source can
- * be built as configured (auth types available), and the files the config names can be read.
- * One list of problems, so `validate` never says OK to a config that `run` refuses.
+ * be built as configured (source and auth types available in this build), and the files the
+ * config names can be read. Reported through the loader, so each problem has its FILE:LINE:COL
+ * like any other, and `validate` never says OK to a config that `run` refuses.
  */
 import { accessSync, constants } from 'node:fs';
+import type { PathSegment } from '../config/env-substitution.ts';
 import type { Config } from '../config/schema.ts';
+import { SourceUnavailableError } from '../sources/errors.ts';
 import { createSource } from '../sources/registry.ts';
 import { Events } from '../telemetry/events.ts';
 import { silentLogger } from '../telemetry/logger.ts';
 
-export function preflight(config: Config, configPath: string): string[] {
-  const problems: string[] = [];
+export interface PreflightIssue {
+  path: PathSegment[];
+  message: string;
+  hint: string;
+}
+
+export function preflight(config: Config): PreflightIssue[] {
+  const issues: PreflightIssue[] = [];
   const logger = silentLogger();
-  for (const source of config.sources) {
+  config.sources.forEach((source, i) => {
     try {
       createSource(source, { logger, events: new Events(logger) });
     } catch (error) {
-      problems.push(`${configPath}: ${(error as Error).message}`);
+      const unavailable = error instanceof SourceUnavailableError;
+      issues.push({
+        path: unavailable && error.field ? ['sources', i, ...error.field] : ['sources', i],
+        message: (error as Error).message,
+        hint: unavailable ? (error.hint ?? 'see README for what this version supports') : 'check the source keys',
+      });
     }
-  }
+  });
   const tls = config.exporter.tls;
   for (const [key, file] of [['ca_file', tls.ca_file], ['cert_file', tls.cert_file], ['key_file', tls.key_file]] as const) {
     if (!file) continue;
@@ -26,8 +40,8 @@ export function preflight(config: Config, configPath: string): string[] {
       accessSync(file, constants.R_OK);
     } catch (error) {
       const code = (error as { code?: string }).code ?? 'unreadable';
-      problems.push(`${configPath}: exporter.tls.${key}: cannot read "${file}" (${code}); check the path and the file's permissions`);
+      issues.push({ path: ['exporter', 'tls', key], message: `cannot read "${file}" (${code})`, hint: "check the path and the file's permissions for the daemon user" });
     }
   }
-  return problems;
+  return issues;
 }

@@ -9,14 +9,12 @@ import { startDaemon } from '../lifecycle/daemon.ts';
 import { SourceUnavailableError } from '../sources/registry.ts';
 import { Events } from '../telemetry/events.ts';
 import { createLogger } from '../telemetry/logger.ts';
-import { CliError, ConfigInvalidError, EXIT_FATAL, EXIT_OK, EXIT_USAGE } from './errors.ts';
+import { CliError, EXIT_FATAL, EXIT_OK, EXIT_USAGE } from './errors.ts';
 import { preflight } from './preflight.ts';
 import { loadOrExplain } from './load.ts';
 
 export async function runCommand(configPath: string, env: NodeJS.ProcessEnv): Promise<number> {
-  const config: Config = loadOrExplain(configPath, env);
-  const problems = preflight(config, configPath);
-  if (problems.length > 0) throw new ConfigInvalidError(problems, `agent-log-exporter: ${problems.length} problem${problems.length === 1 ? '' : 's'} in ${configPath}; nothing was started.`);
+  const config: Config = loadOrExplain(configPath, env, { check: preflight });
   const logger = createLogger({ level: config.log.level, format: config.log.format, secrets: collectSecretValues(config) });
   const events = new Events(logger);
   let fail: (reason: string) => void = () => undefined;

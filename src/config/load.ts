@@ -18,8 +18,13 @@ interface Located {
   hint?: string | undefined;
 }
 
+export interface LoadOptions extends SubstitutionOptions {
+  /** Checks run on a valid config; their problems are reported with positions like schema problems. */
+  check?(config: Config): { path: PathSegment[]; message: string; hint: string }[];
+}
+
 /** Reads `path` and validates it (synchronously: it runs at start-up and on SIGHUP). */
-export function loadConfig(path: string, env: Env, options: SubstitutionOptions = {}): LoadResult {
+export function loadConfig(path: string, env: Env, options: LoadOptions = {}): LoadResult {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -41,7 +46,7 @@ function readIssue(file: string, err: unknown): ConfigIssue {
 }
 
 /** Validates config text; pure apart from `env`, which is only read. `fileName` labels the issues. */
-export function parseConfigText(text: string, fileName: string, env: Env, options: SubstitutionOptions = {}): LoadResult {
+export function parseConfigText(text: string, fileName: string, env: Env, options: LoadOptions = {}): LoadResult {
   const lineCounter = new LineCounter();
   const parsed = parseYamlWithEnv(text, env, lineCounter, options);
   const { doc } = parsed;
@@ -68,6 +73,8 @@ export function parseConfigText(text: string, fileName: string, env: Env, option
     data = validated.data;
     if (validated.ok && found.length === 0) {
       const { config, issues } = applyOtelEnv(validated.config, env);
+      // Checks beyond the schema (what this build can run, files it must read), placed like the rest.
+      if (issues.length === 0) issues.push(...(options.check?.(config) ?? []));
       if (issues.length === 0) return { ok: true, config };
       for (const i of issues) found.push(locate(doc, { ...i, anchor: 'value' }));
     } else if (!validated.ok) {

@@ -35,7 +35,9 @@ export function createSource(config: SourceConfig, deps: SourceDeps): Source {
   const factory = FACTORIES[config.type];
   if (!factory) {
     throw new SourceUnavailableError(
-      `source "${config.name}": type "${config.type}" is accepted by the config schema but not available in this version yet (available: ${availableTypes().join(', ')})`,
+      `source type "${config.type}" is accepted by the config schema but not available in this version yet`,
+      ['type'],
+      `available now: ${availableTypes().join(', ')}`,
     );
   }
   return factory(config as never, deps);

@@ -19,7 +19,9 @@ function tokenProvider(config: FoundrySourceConfig): TokenProvider {
     return { getToken: () => Promise.resolve(token) };
   }
   throw new SourceUnavailableError(
-    `source "${config.name}": sources[].auth.type "${auth.type}" is not available in this version yet (Entra ID comes with the operations work); use auth: {type: bearer, token: \${env:FOUNDRY_TOKEN}} with a token from \`az account get-access-token --resource https://ai.azure.com\``,
+    `auth type "${auth.type}" is not available in this version yet (Entra ID comes with the operations work)`,
+    ['auth', 'type'],
+    'use auth: {type: bearer, token: ${env:FOUNDRY_TOKEN}} with a token from `az account get-access-token --resource https://ai.azure.com`',
   );
 }
 
