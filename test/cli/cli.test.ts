@@ -105,10 +105,10 @@ describe('commands', () => {
     for (const command of ['validate', 'run']) {
       const tls = runCli([command, '--config', tlsFile]);
       expect(tls.status, tls.stderr).toBe(2);
-      expect(tls.stderr).toMatch(/tls\.yaml:8:\d+  exporter\.tls\.ca_file  cannot read ".*missing-ca\.pem" \(ENOENT\)  \(check the path/);
+      expect(tls.stderr).toMatch(/tls\.yaml:8:\d+ {2}exporter\.tls\.ca_file {2}cannot read ".*missing-ca\.pem" \(ENOENT\) {2}\(check the path/);
       const azure = runCli([command, '--config', azureFile]);
       expect(azure.status, azure.stderr).toBe(2);
-      expect(azure.stderr).toMatch(/azure\.yaml:6:\d+  sources\[0\]\.auth\.type  auth type "azure" is not available in this version yet.*\(use auth: \{type: bearer/);
+      expect(azure.stderr).toMatch(/azure\.yaml:6:\d+ {2}sources\[0\]\.auth\.type {2}auth type "azure" is not available in this version yet.*\(use auth: \{type: bearer/);
     }
   });
 
