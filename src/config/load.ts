@@ -27,7 +27,8 @@ export interface LoadOptions extends SubstitutionOptions {
 export function loadConfig(path: string, env: Env, options: LoadOptions = {}): LoadResult {
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    // A byte-order mark is not part of the YAML: without it, columns on line 1 are right.
+    text = readFileSync(path, 'utf8').replace(/^\uFEFF/, '');
   } catch (err) {
     return { ok: false, issues: [readIssue(path, err)] };
   }
@@ -55,13 +56,18 @@ export function parseConfigText(text: string, fileName: string, env: Env, option
     const path = pathAt(doc, error.pos[0]);
     // The parser quotes the source text it choked on; inside a secret that text is the secret.
     const inSecret = isSecretPath(path) || (path[0] === 'exporter' && path[1] === 'headers');
-    const message = inSecret ? 'YAML syntax error in a secret value (not shown)' : error.message;
+    const message = inSecret
+      ? 'YAML syntax error in a secret value (not shown)'
+      : error.code === 'MULTIPLE_DOCS'
+        ? 'the file holds more than one YAML document'
+        : error.message;
     found.push({ offset: error.pos[0], path, message, hint: yamlHint(error) });
   }
 
   let data: unknown;
-  // A document with syntax errors is only partly right: validating it would add noise.
-  if (doc.errors.length === 0) {
+  // A document with syntax errors is only partly right: validating it would add noise. Duplicate
+  // keys are the exception: the document is whole, so its other problems are reported too.
+  if (doc.errors.every((e) => e.code === 'DUPLICATE_KEY')) {
     try {
       data = doc.toJS();
     } catch (err) {

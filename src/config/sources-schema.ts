@@ -178,4 +178,4 @@ export const sourcesSchema = z
       });
     });
   }, whenArray);
-fieldInfo.add(sourcesSchema, { hint: 'add at least one source, e.g. sources: [{name: my-agent, type: hill90, auth: {type: bearer, token: ${env:HILL90_TOKEN}}}]' });
+fieldInfo.add(sourcesSchema, { hint: 'add at least one source, e.g. sources: [{name: my-agent, type: foundry, endpoint: https://RESOURCE.services.ai.azure.com/api/projects/PROJECT, agent: my-agent, auth: {type: bearer, token: ${env:FOUNDRY_TOKEN}}}]' });

@@ -55,12 +55,12 @@ const cases: Case[] = [
   {
     name: 'missing sources',
     text: yaml('log: {level: info}', 'exporter: {timeout: 5s}'),
-    expected: 'test.yaml:1:1  sources  missing required key "sources"  (add at least one source, e.g. sources: [{name: my-agent, type: hill90, auth: {type: bearer, token: ${env:HILL90_TOKEN}}}])',
+    expected: 'test.yaml:1:1  sources  missing required key "sources"  (add at least one source, e.g. sources: [{name: my-agent, type: foundry, endpoint: https://RESOURCE.services.ai.azure.com/api/projects/PROJECT, agent: my-agent, auth: {type: bearer, token: ${env:FOUNDRY_TOKEN}}}])',
   },
   {
     name: 'empty sources',
     text: yaml('log: {level: info}', 'sources: []'),
-    expected: 'test.yaml:2:10  sources  must not be empty  (add at least one source, e.g. sources: [{name: my-agent, type: hill90, auth: {type: bearer, token: ${env:HILL90_TOKEN}}}])',
+    expected: 'test.yaml:2:10  sources  must not be empty  (add at least one source, e.g. sources: [{name: my-agent, type: foundry, endpoint: https://RESOURCE.services.ai.azure.com/api/projects/PROJECT, agent: my-agent, auth: {type: bearer, token: ${env:FOUNDRY_TOKEN}}}])',
   },
   {
     name: 'duplicate source names',
@@ -211,5 +211,13 @@ describe('broken configs', () => {
       'test.yaml:13:3  exporter.timeot',
       'test.yaml:14:15  log.format',
     ]);
+  });
+});
+
+describe('whole-document cases', () => {
+  it('a duplicate key does not hide the other problems of the file', () => {
+    const issues = formattedIssues(yaml(...HILL90_SOURCE, 'log: {level: info}', 'log: {level: loud}', 'exporter: {timeout: 10}'));
+    expect(issues.some((i) => i.includes('each key may appear only once'))).toBe(true);
+    expect(issues.some((i) => i.includes('exporter.timeout  duration 10 has no unit'))).toBe(true);
   });
 });
