@@ -7,7 +7,7 @@ import type { Config, SourceConfig } from '../config/schema.ts';
 import { CheckpointStore } from '../checkpoint/checkpoint-store.ts';
 import { openDatabase, type Database } from '../checkpoint/database.ts';
 import { Spool } from '../checkpoint/spool.ts';
-import { createEncoder } from '../export/encoder.ts';
+import { createCodec } from '../export/encoder.ts';
 import { ExportLoop, type ExporterStatus } from '../export/export-loop.ts';
 import { createHttpTransport } from '../export/http-transport.ts';
 import { Batcher } from '../pipeline/batcher.ts';
@@ -85,7 +85,7 @@ export function startDaemon(config: Config, deps: DaemonDeps): Daemon {
     maxRecords: config.exporter.batch.max_records,
     maxBytes: config.exporter.batch.max_bytes,
     timeoutMs: config.exporter.batch.timeout,
-    encode: createEncoder(config.exporter.protocol, config.exporter.compression),
+    codec: createCodec(config.exporter.protocol, config.exporter.compression),
     queue,
     onError: (error) => logger.error({ event: 'pipeline.flush_failed', reason: (error as Error).message }, 'batch could not be handed off'),
   });

@@ -8,13 +8,22 @@
  * Flushes run one at a time, so batches reach the queue in the order records arrived.
  */
 import type { LogRecord } from './mapper.ts';
-import { estimateRecordBytes } from './mapper.ts';
 import { QueueClosedError, type DeliveryQueue, type EncodedBatch } from './queue.ts';
 import { setTimeout as delay } from 'node:timers/promises';
 import { Backoff } from '../util/backoff.ts';
 
-interface Taken {
-  records: LogRecord[];
+/**
+ * How records become a request body: `prepare` runs on every add (so the encoder can turn record
+ * objects into bytes at once), `join` makes one batch of the prepared parts.
+ */
+export interface BatchCodec<P> {
+  prepare(records: LogRecord[]): { part: P; bytes: number };
+  join(parts: P[], records: number, bySource: Record<string, number>): Promise<EncodedBatch>;
+}
+
+interface Taken<P> {
+  parts: P[];
+  records: number;
   bySource: Record<string, number>;
   checkpoints: Map<string, string>;
 }
@@ -22,19 +31,20 @@ interface Taken {
 /** Batches being encoded or handed off while the next one fills. */
 const MAX_IN_FLIGHT = 2;
 
-export interface BatcherOptions {
+export interface BatcherOptions<P> {
   maxRecords: number;
   maxBytes: number;
   timeoutMs: number;
-  encode(records: LogRecord[], bySource: Record<string, number>): Promise<EncodedBatch>;
+  codec: BatchCodec<P>;
   queue: DeliveryQueue;
   /** Called when a flush fails (encoding bug, closed queue); the batch's checkpoints are not advanced. */
   onError(error: unknown): void;
 }
 
-export class Batcher {
-  readonly #options: BatcherOptions;
-  #records: LogRecord[] = [];
+export class Batcher<P = unknown> {
+  readonly #options: BatcherOptions<P>;
+  #parts: P[] = [];
+  #records = 0;
   #bytes = 0;
   #bySource: Record<string, number> = {};
   #checkpoints = new Map<string, string>();
@@ -44,27 +54,27 @@ export class Batcher {
   #handingOff = 0;
   #closed = false;
 
-  constructor(options: BatcherOptions) {
+  constructor(options: BatcherOptions<P>) {
     this.#options = options;
   }
 
   /** Add one stream's records with the checkpoint that covers them; waits while the pipeline is full. */
   async add(stream: string, source: string, records: LogRecord[], checkpoint: string): Promise<void> {
     if (this.#closed) throw new Error('pipeline is shutting down');
-    let bytes = 0;
-    for (const r of records) bytes += estimateRecordBytes(r);
+    const { part, bytes } = records.length > 0 ? this.#options.codec.prepare(records) : { part: undefined, bytes: 0 };
     // Checked again after every wait: other streams may have filled the batch meanwhile.
     while (
-      this.#records.length > 0 &&
-      (this.#records.length + records.length > this.#options.maxRecords || this.#bytes + bytes > this.#options.maxBytes)
+      this.#records > 0 &&
+      (this.#records + records.length > this.#options.maxRecords || this.#bytes + bytes > this.#options.maxBytes)
     ) {
       await this.#flushAhead();
     }
-    for (const r of records) this.#records.push(r);
+    if (part !== undefined) this.#parts.push(part);
+    this.#records += records.length;
     this.#bytes += bytes;
     if (records.length > 0) this.#bySource[source] = (this.#bySource[source] ?? 0) + records.length;
     this.#checkpoints.set(stream, checkpoint);
-    if (this.#records.length >= this.#options.maxRecords || this.#bytes >= this.#options.maxBytes) {
+    if (this.#records >= this.#options.maxRecords || this.#bytes >= this.#options.maxBytes) {
       await this.#flushAhead();
     } else if (!this.#timer) {
       this.#timer = setTimeout(() => {
@@ -109,32 +119,33 @@ export class Batcher {
     return next;
   }
 
-  #take(): Taken | undefined {
+  #take(): Taken<P> | undefined {
     if (this.#timer) {
       clearTimeout(this.#timer);
       this.#timer = undefined;
     }
     if (this.#checkpoints.size === 0) return undefined;
-    const taken = { records: this.#records, bySource: this.#bySource, checkpoints: this.#checkpoints };
-    this.#handingOff += this.#records.length;
-    this.#records = [];
+    const taken = { parts: this.#parts, records: this.#records, bySource: this.#bySource, checkpoints: this.#checkpoints };
+    this.#handingOff += this.#records;
+    this.#parts = [];
+    this.#records = 0;
     this.#bytes = 0;
     this.#bySource = {};
     this.#checkpoints = new Map();
     return taken;
   }
 
-  async #handOff(taken: Taken): Promise<void> {
+  async #handOff(taken: Taken<P>): Promise<void> {
     try {
       await this.#handOffOnce(taken);
     } finally {
-      this.#handingOff -= taken.records.length;
+      this.#handingOff -= taken.records;
     }
   }
 
-  async #handOffOnce({ records, bySource, checkpoints }: Taken): Promise<void> {
+  async #handOffOnce({ parts, records, bySource, checkpoints }: Taken<P>): Promise<void> {
     // Only cursor movement (e.g. everything was a heartbeat) is handed off too, with nothing to send.
-    const batch = records.length === 0 ? emptyBatch() : await this.#options.encode(records, bySource);
+    const batch = records === 0 ? emptyBatch() : await this.#options.codec.join(parts, records, bySource);
     // A failed hand-off (disk full, database busy) is retried, not skipped: a later batch must never
     // commit a checkpoint past records that are not committed. Flushes queue up behind this one,
     // `add` waits on them, and the sources stop reading: backpressure until storage recovers.
@@ -153,7 +164,7 @@ export class Batcher {
 
   /** Records in memory, not yet accepted by the queue (collecting, or being encoded / handed off). */
   pending(): number {
-    return this.#records.length + this.#handingOff;
+    return this.#records + this.#handingOff;
   }
 
   /** Flush what is pending, then refuse further adds. */

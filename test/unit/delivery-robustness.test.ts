@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { classifyResponse, MAX_RETRY_AFTER_MS, parseRetryAfter } from '../../src/export/classify.ts';
-import { Batcher } from '../../src/pipeline/batcher.ts';
+import { Batcher, type BatchCodec } from '../../src/pipeline/batcher.ts';
 import type { LogRecord } from '../../src/pipeline/mapper.ts';
 import { QueueClosedError, type DeliveryQueue, type EncodedBatch, type QueuedBatch } from '../../src/pipeline/queue.ts';
 import { sleep } from '../../src/util/backoff.ts';
@@ -37,6 +37,13 @@ function flakyQueue(failures: number) {
 
 const record = (body: string) => ({ body, attributes: {} }) as unknown as LogRecord;
 
+/** A codec that keeps record counts only: these tests are about hand-off order and batch bounds. */
+const countingCodec: BatchCodec<number> = {
+  prepare: (records) => ({ part: records.length, bytes: records.length }),
+  join: (_parts, records, bySource) =>
+    Promise.resolve({ payload: new Uint8Array(1), contentType: 'x', contentEncoding: 'identity', records, bySource }),
+};
+
 describe('batcher hand-off failures', () => {
   it('retries a failed append and never lets a later batch commit past it', async () => {
     const { queue, appended } = flakyQueue(2);
@@ -45,8 +52,7 @@ describe('batcher hand-off failures', () => {
       maxRecords: 2,
       maxBytes: 1 << 20,
       timeoutMs: 10_000,
-      encode: (records, bySource) =>
-        Promise.resolve({ payload: new Uint8Array(1), contentType: 'x', contentEncoding: 'identity', records: records.length, bySource }),
+      codec: countingCodec,
       queue,
       onError: (e) => errors.push(e),
     });
@@ -109,8 +115,7 @@ describe('batch bounds', () => {
       maxRecords: 100,
       maxBytes: 1 << 20,
       timeoutMs: 10_000,
-      encode: (records, bySource) =>
-        Promise.resolve({ payload: new Uint8Array(1), contentType: 'x', contentEncoding: 'identity', records: records.length, bySource }),
+      codec: countingCodec,
       queue,
       onError: (e) => {
         throw e;
