@@ -129,11 +129,6 @@ export class TimestampCursor {
     return this.#replaying && this.#lastTs === undefined;
   }
 
-  /** The timestamp handed off last (ms), or undefined before the first entry. */
-  get position(): number | undefined {
-    return Number.isFinite(this.#handed.ts) ? this.#handed.ts : undefined;
-  }
-
   serialize(): string {
     const { ts, bulk, counts } = this.#handed;
     return JSON.stringify({ ts: Number.isFinite(ts) ? ts : -1, ...(bulk > 0 ? { bulk } : {}), counts: Object.fromEntries(counts) });
