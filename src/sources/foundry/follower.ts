@@ -25,6 +25,18 @@ const MAX_HELD = 1000;
 
 type FoundryEntryFrame = Extract<FoundryFrame, { kind: 'entry' }>;
 
+/** What a run of frames came to, until it is handed on. */
+interface Accumulated {
+  entries: LogEntry[];
+  bytes: number;
+  duplicates: number;
+  heartbeats: number;
+  /** The cursor moved (even if every new frame was a dropped heartbeat): worth a checkpoint. */
+  moved: boolean;
+}
+
+const emptyAccumulated = (): Accumulated => ({ entries: [], bytes: 0, duplicates: 0, heartbeats: 0, moved: false });
+
 export interface FoundryStreamTarget {
   sourceName: string;
   agent: string;
@@ -39,6 +51,32 @@ export function createFoundryFollower(client: FoundryClient, target: FoundryStre
   const source = target.sourceName;
   const key = ctx.descriptor.key;
 
+  /** Pass one frame through the cursor into `acc`: a repeat, a dropped heartbeat, or an entry. */
+  const take = (parsed: FoundryEntryFrame, acc: Accumulated): void => {
+    if (!cursor.admit(parsed.timeMs, parsed.digest)) {
+      acc.duplicates++;
+      return;
+    }
+    acc.moved = true;
+    if (parsed.heartbeat && target.dropHeartbeats) {
+      acc.heartbeats++;
+      return;
+    }
+    if (parsed.entry.parseError) events.parseError(source, key, parsed.entry.body);
+    acc.entries.push(parsed.entry);
+    acc.bytes += parsed.entry.body.length;
+  };
+
+  /** Count what was skipped, and hand the entries on with the cursor that covers them. */
+  const handOn = async (acc: Accumulated): Promise<boolean> => {
+    events.recordsSkipped(source, 'dedupe', acc.duplicates);
+    events.recordsSkipped(source, 'heartbeat', acc.heartbeats);
+    const { entries, moved } = acc;
+    Object.assign(acc, emptyAccumulated());
+    if (moved) await sink.emit(entries, cursor.serialize());
+    return entries.length > 0;
+  };
+
   return {
     async connect(): Promise<StreamOutcome> {
       cursor.startConnection();
@@ -46,6 +84,11 @@ export function createFoundryFollower(client: FoundryClient, target: FoundryStre
       // Frames without a timestamp at the start of a replaying connection wait for the first
       // timestamped frame, which tells whether they are replayed history or new.
       let held: FoundryEntryFrame[] = [];
+      const release = (asHistory: boolean, acc: Accumulated): void => {
+        if (asHistory) acc.duplicates += held.length;
+        else for (const h of held) take(h, acc);
+        held = [];
+      };
       const end = await readSse({
         url: client.logstreamUrl(target.agent, target.version, target.session),
         headers: await client.headers(signal),
@@ -55,31 +98,8 @@ export function createFoundryFollower(client: FoundryClient, target: FoundryStre
         onEvents: async (frames) => {
           // A stopped stream hands nothing more on: its successor resumes from what was handed.
           if (signal.aborted) return;
-          let entries: LogEntry[] = [];
-          let bytes = 0;
+          const acc = emptyAccumulated();
           let received = 0;
-          let duplicates = 0;
-          let heartbeats = 0;
-          let moved = false;
-          const admit = (parsed: FoundryEntryFrame): void => {
-            if (!cursor.admit(parsed.timeMs, parsed.digest)) {
-              duplicates++;
-              return;
-            }
-            moved = true;
-            if (parsed.heartbeat && target.dropHeartbeats) {
-              heartbeats++;
-              return;
-            }
-            if (parsed.entry.parseError) events.parseError(source, key, parsed.entry.body);
-            entries.push(parsed.entry);
-            bytes += parsed.entry.body.length;
-          };
-          const release = (asHistory: boolean): void => {
-            if (asHistory) duplicates += held.length;
-            else for (const h of held) admit(h);
-            held = [];
-          };
           for (const frame of frames) {
             const parsed = parseFoundryFrame(frame);
             if (parsed.kind === 'unknown_event') {
@@ -89,38 +109,27 @@ export function createFoundryFollower(client: FoundryClient, target: FoundryStre
             received++;
             if (parsed.timeMs === undefined && cursor.awaitingAnchor) {
               held.push(parsed);
-              if (held.length >= MAX_HELD) release(false);
+              if (held.length >= MAX_HELD) release(false, acc);
               continue;
             }
             // The first timestamped frame places the held ones: if it is itself a repeat, they were
             // replayed history before it; if it is new, so are they.
-            if (held.length > 0 && parsed.timeMs !== undefined) release(!cursor.wouldAdmit(parsed.timeMs, parsed.digest));
-            admit(parsed);
-            if (entries.length >= MAX_EMIT || bytes >= MAX_EMIT_BYTES) {
-              await sink.emit(entries, cursor.serialize());
-              if (signal.aborted) return;
-              entries = [];
-              bytes = 0;
-              delivered = true;
-              moved = false;
+            if (held.length > 0 && parsed.timeMs !== undefined) release(!cursor.wouldAdmit(parsed.timeMs, parsed.digest), acc);
+            take(parsed, acc);
+            if (acc.entries.length >= MAX_EMIT || acc.bytes >= MAX_EMIT_BYTES) {
+              if (await handOn(acc)) delivered = true;
+              if (signal.aborted) break;
             }
           }
           events.recordsReceived(source, received);
-          events.recordsSkipped(source, 'dedupe', duplicates);
-          events.recordsSkipped(source, 'heartbeat', heartbeats);
-          if (moved) {
-            await sink.emit(entries, cursor.serialize());
-            if (entries.length > 0) delivered = true;
-          }
+          if (!signal.aborted && (await handOn(acc))) delivered = true;
         },
       });
       // The connection ended before anything placed the held frames: better delivered twice than lost.
       if (held.length > 0 && !signal.aborted) {
-        const late: LogEntry[] = [];
-        for (const h of held) if (cursor.admit(h.timeMs, h.digest)) late.push(h.entry);
-        held = [];
-        await sink.emit(late, cursor.serialize());
-        if (late.length > 0) delivered = true;
+        const acc = emptyAccumulated();
+        release(false, acc);
+        if (await handOn(acc)) delivered = true;
       }
       switch (end.kind) {
         case 'ended':
