@@ -43,8 +43,8 @@ export interface ReceivedRequest {
 
 export interface OtlpReceiverOptions {
   port?: number;
-  /** Serve HTTPS with this key and certificate (to test the exporter's TLS options). */
-  tls?: { key: string; cert: string };
+  /** Serve HTTPS with this key and certificate (to test the exporter's TLS options); `clientCa` asks for mutual TLS. */
+  tls?: { key: string; cert: string; clientCa?: string };
   /** Delay before every answer (a slow backend). */
   delayMs?: number;
 }

@@ -34,9 +34,9 @@ afterEach(async () => {
   await receiver?.close();
 });
 
-async function run(exporterYaml: string, env: Record<string, string> = {}, wait = true) {
+async function run(exporterYaml: string, env: Record<string, string> = {}, wait = true, clientCa?: string) {
   emulator = await startFoundryEmulator({ token: TOKEN });
-  receiver = await startOtlpReceiver({ tls: { key: pems.private, cert: pems.cert } });
+  receiver = await startOtlpReceiver({ tls: { key: pems.private, cert: pems.cert, ...(clientCa ? { clientCa } : {}) } });
   const session = emulator.addSession({ agent: 'a', version: '1', id: 's' });
   session.append({ timestamp: '2026-03-10T09:00:00.000Z', stream: 'stdout', message: 'over TLS' });
   const text = `sources:
@@ -102,5 +102,33 @@ describe('exporter transport', () => {
     // saw it more than once, which is what a timeout means for at-least-once delivery.
     expect(receiver.requests.length).toBeGreaterThanOrEqual(3);
     expect(events.total('agentlog_records_exported_total')).toBe(1);
+  });
+
+  it('presents a client certificate from tls.cert_file/key_file to an endpoint that requires one (mutual TLS)', async () => {
+    // The loopback certificate doubles as the CA that signs the client certificate.
+    const client = await generate([{ name: 'commonName', value: 'agent-log-exporter' }], {
+      keySize: 2048,
+      algorithm: 'sha256',
+      ca: { key: pems.private, cert: pems.cert },
+    });
+    writeFileSync(join(dir, 'client.pem'), client.cert);
+    writeFileSync(join(dir, 'client.key'), client.private);
+
+    const withCert = await run(
+      `  tls: {ca_file: ${join(dir, 'ca.pem')}, cert_file: ${join(dir, 'client.pem')}, key_file: ${join(dir, 'client.key')}}`,
+      {},
+      true,
+      pems.cert,
+    );
+    await withCert.daemon.shutdown(2000);
+    expect(withCert.receiver.records[0]!.body).toBe('over TLS');
+    await emulator!.close();
+    await receiver!.close();
+
+    const without = await run(`  tls: {ca_file: ${join(dir, 'ca.pem')}}`, {}, false, pems.cert);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(without.receiver.records).toHaveLength(0);
+    expect(without.daemon.status().exporter.lastFailure).toBeDefined();
+    await without.daemon.shutdown(500);
   });
 });

@@ -17,7 +17,8 @@ export interface LoopbackServer {
 
 export interface LoopbackServerOptions {
   port?: number;
-  tls?: { key: string; cert: string };
+  /** HTTPS; with `clientCa`, clients must present a certificate signed by it (mutual TLS). */
+  tls?: { key: string; cert: string; clientCa?: string };
 }
 
 export async function startLoopbackServer(
@@ -25,7 +26,14 @@ export async function startLoopbackServer(
   opts: LoopbackServerOptions = {},
 ): Promise<LoopbackServer> {
   const server: Server = opts.tls
-    ? https.createServer({ key: opts.tls.key, cert: opts.tls.cert }, handler)
+    ? https.createServer(
+        {
+          key: opts.tls.key,
+          cert: opts.tls.cert,
+          ...(opts.tls.clientCa ? { ca: opts.tls.clientCa, requestCert: true, rejectUnauthorized: true } : {}),
+        },
+        handler,
+      )
     : http.createServer(handler);
   // Streams stay open for minutes in soak tests; Node's defaults would cut them.
   server.requestTimeout = 0;
