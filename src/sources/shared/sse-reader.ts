@@ -32,7 +32,16 @@ export interface SseRequest {
   onOpen?(): void;
   /** Comment lines (`: keep-alive`) count as liveness only. */
   onEvents(events: SseEvent[]): Promise<void>;
+  /**
+   * Longest event (in characters) the reader buffers; a bigger one is discarded and reported here,
+   * and reading goes on. Without a bound, one endless line would take all memory.
+   */
+  maxEventChars?: number;
+  onOversized?(): void;
 }
+
+/** Far beyond any console line; only a broken or hostile stream gets there. */
+const DEFAULT_MAX_EVENT_CHARS = 16 * 1024 * 1024;
 
 export async function readSse(req: SseRequest): Promise<SseEnd> {
   let retryMs: number | undefined;
@@ -59,18 +68,30 @@ export async function readSse(req: SseRequest): Promise<SseEnd> {
   }
   req.onOpen?.();
   let pending: SseEvent[] = [];
+  let overflowed = false;
   const parser = createParser({
+    maxBufferSize: req.maxEventChars ?? DEFAULT_MAX_EVENT_CHARS,
     onEvent(message: EventSourceMessage) {
       pending.push({ event: message.event, data: message.data });
     },
     onRetry(ms: number) {
       retryMs = ms;
     },
+    onError(error) {
+      if (error.type === 'max-buffer-size-exceeded') overflowed = true;
+    },
   });
   const decoder = new TextDecoder('utf-8');
   try {
     for await (const chunk of response.body) {
       parser.feed(decoder.decode(chunk as Buffer, { stream: true }));
+      if (overflowed) {
+        // The parser stops at the overflow; the rest of that oversized line is not a valid
+        // field and is skipped by the parser once it is reset.
+        overflowed = false;
+        parser.reset();
+        req.onOversized?.();
+      }
       if (pending.length > 0) {
         const events = pending;
         pending = [];
