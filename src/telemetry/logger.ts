@@ -5,6 +5,7 @@
  */
 import pino from 'pino';
 import { Writable } from 'node:stream';
+import { REDACTED, redactText } from '../config/redact.ts';
 
 export type Logger = pino.Logger;
 export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'silent';
@@ -18,16 +19,6 @@ export interface LoggerOptions {
   destination?: NodeJS.WritableStream;
 }
 
-const REDACTED = '[REDACTED]';
-
-/** Replace every occurrence of each secret (4+ characters) with a marker. */
-export function scrubSecrets(text: string, secrets: readonly string[]): string {
-  let out = text;
-  for (const secret of secrets) {
-    if (secret.length >= 4 && out.includes(secret)) out = out.split(secret).join(REDACTED);
-  }
-  return out;
-}
 
 const LEVEL_NAMES: Record<number, string> = { 10: 'TRACE', 20: 'DEBUG', 30: 'INFO', 40: 'WARN', 50: 'ERROR', 60: 'FATAL' };
 
@@ -49,7 +40,7 @@ export function createLogger(options: LoggerOptions): Logger {
   const pretty = options.format === 'pretty';
   const sink = new Writable({
     write(chunk: Buffer, _enc, done) {
-      let line = scrubSecrets(chunk.toString('utf8'), secrets);
+      let line = redactText(chunk.toString('utf8'), secrets);
       if (pretty) line = prettyLine(line);
       target.write(line);
       done();

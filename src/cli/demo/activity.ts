@@ -6,6 +6,7 @@
  */
 import type { FoundryEmulator, JsonLogLine, SessionHandle } from '../../emulators/foundry.ts';
 import { createRandom } from '../../emulators/shared/chunking.ts';
+import { sleep } from '../../util/backoff.ts';
 
 export const DEMO_AGENT = 'support-agent';
 export const DEMO_VERSION = '3';
@@ -98,10 +99,10 @@ export function startActivity(emulator: FoundryEmulator): Activity {
   const bySession = new Map<string, number>();
 
   async function play(index: number, startAfterMs: number, id: string): Promise<void> {
-    if (!(await pause(startAfterMs, abort.signal))) return;
+    if (!(await sleep(startAfterMs, abort.signal))) return;
     const session: SessionHandle = emulator.addSession({ agent: DEMO_AGENT, version: DEMO_VERSION, id });
     for (const step of sessionSteps(index)) {
-      if (!(await pause(step.delayMs, abort.signal))) return;
+      if (!(await sleep(step.delayMs, abort.signal))) return;
       session.append(...step.lines);
       appended += step.lines.length;
       bySession.set(id, (bySession.get(id) ?? 0) + step.lines.length);
@@ -119,20 +120,4 @@ export function startActivity(emulator: FoundryEmulator): Activity {
       await done;
     },
   };
-}
-
-/** Waits `ms` (0: only yields); false when aborted. */
-function pause(ms: number, signal: AbortSignal): Promise<boolean> {
-  if (signal.aborted) return Promise.resolve(false);
-  return new Promise((resolve) => {
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      resolve(false);
-    };
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve(true);
-    }, ms);
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
 }
