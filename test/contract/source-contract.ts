@@ -1,0 +1,152 @@
+/**
+ * The source contract: what every platform source must do, checked the same way against each
+ * platform's emulator through the real daemon (mapper, batcher, spool, exporter, checkpoints)
+ * and a receiver that decodes with the official OTLP schema. A platform joins by writing a
+ * `ContractPlatform` adapter and calling `describeSourceContract(adapter)`.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { until } from '../helpers/until.ts';
+import { startContractRig, type ContractRig } from './contract-rig.ts';
+import type { ContractPlatform } from './platform-adapter.ts';
+
+const WAIT_MS = 20_000;
+
+/** Let a replaying platform send what it would duplicate, then check nothing more arrived. */
+const settle = (ms = 400) => new Promise((r) => setTimeout(r, ms));
+
+export function describeSourceContract(platform: ContractPlatform): void {
+  describe(`source contract: ${platform.type}`, () => {
+    let rig: ContractRig | undefined;
+    afterEach(async () => {
+      await rig?.close();
+      rig = undefined;
+    });
+
+    async function start(): Promise<ContractRig> {
+      rig = await startContractRig(await platform.start());
+      return rig;
+    }
+
+    async function received(r: ContractRig, expected: string[]): Promise<void> {
+      await until(() => r.receiver.records.length >= expected.length, `${expected.length} records (have ${r.receiver.records.length})`, WAIT_MS);
+      await settle();
+      expect(r.bodies()).toEqual(expected);
+    }
+
+    it('delivers history and live entries exactly once, in order', async () => {
+      const r = await start();
+      const expected = r.stream.append(40);
+      r.startDaemon();
+      await until(() => r.receiver.records.length >= 40, 'the history', WAIT_MS);
+      expected.push(...r.stream.append(60));
+      await received(r, expected);
+      expect(new Set(r.records().map((rec) => rec.scope.name))).toEqual(new Set([`agent-log-exporter/${platform.type}`]));
+    });
+
+    it('reassembles entries from chunks split at random places', async () => {
+      const r = await start();
+      r.stream.splitChunks(17);
+      const expected = r.stream.append(300);
+      r.startDaemon();
+      await received(r, expected);
+    });
+
+    it('skips what a reconnect replays and loses nothing across disconnects', async () => {
+      const r = await start();
+      r.stream.disconnectAfter([30, 45, 10, 80]);
+      const expected = r.stream.append(250);
+      r.startDaemon();
+      await received(r, expected);
+      expect(r.stream.requests()).toBeGreaterThanOrEqual(5);
+    });
+
+    it('resumes after a restart without loss or duplicates', async () => {
+      const r = await start();
+      const expected = r.stream.append(70);
+      const first = r.startDaemon();
+      await until(() => r.receiver.records.length >= 70, 'the first run', WAIT_MS);
+      await first.daemon.shutdown(5000);
+      expected.push(...r.stream.append(30));
+      r.startDaemon();
+      await received(r, expected);
+    });
+
+    it('marks a refused credential, retries slowly, and delivers once it is accepted', async () => {
+      const r = await start();
+      r.stream.failNext(3, 401);
+      const expected = r.stream.append(20);
+      const daemon = r.startDaemon();
+      const seen = new Set<string>();
+      const watch = setInterval(() => {
+        for (const s of r.streamStates(daemon)) seen.add(s);
+      }, 5);
+      try {
+        await received(r, expected);
+      } finally {
+        clearInterval(watch);
+      }
+      expect(seen.has('auth_failed')).toBe(true);
+      expect(daemon.events.total('agentlog_auth_failures_total', { source: 'contract' })).toBeGreaterThanOrEqual(1);
+    });
+
+    it('finishes and releases a stream the platform ended, and stops asking for it', async () => {
+      const r = await start();
+      const expected = r.stream.append(10);
+      const daemon = r.startDaemon();
+      await until(() => r.receiver.records.length >= 10, 'the entries before the end', WAIT_MS);
+      expected.push(...r.stream.end());
+      await until(() => r.streamStates(daemon).every((s) => s === 'finished' || s === 'released'), 'the stream finished', WAIT_MS);
+      await received(r, expected);
+      const asked = r.stream.requests();
+      await settle(600);
+      expect(r.stream.requests()).toBe(asked);
+    });
+
+    it('finishes a stream that answers 404', async () => {
+      const r = await start();
+      r.stream.failNext(1, 404);
+      const daemon = r.startDaemon();
+      await until(() => r.stream.requests() >= 1, 'the first request', WAIT_MS);
+      await until(() => r.streamStates(daemon).every((s) => s === 'finished' || s === 'released'), 'the stream finished', WAIT_MS);
+      const asked = r.stream.requests();
+      await settle(600);
+      expect(r.stream.requests()).toBe(asked);
+      expect(r.receiver.records).toHaveLength(0);
+    });
+
+    it('waits for Retry-After on 429, then delivers', async () => {
+      const r = await start();
+      r.stream.failNext(1, 429, 1);
+      const expected = r.stream.append(5);
+      const started = Date.now();
+      r.startDaemon();
+      await until(() => r.stream.requests() >= 1, 'the first request', WAIT_MS);
+      await settle(600);
+      // The backoff alone would have retried many times within 600 ms (tests use 20 ms).
+      expect(r.stream.requests()).toBe(1);
+      await received(r, expected);
+      expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
+    });
+
+    it('retries server errors, then delivers', async () => {
+      const r = await start();
+      r.stream.failNext(3, 500);
+      const expected = r.stream.append(5);
+      r.startDaemon();
+      await received(r, expected);
+      expect(r.stream.requests()).toBeGreaterThanOrEqual(4);
+    });
+
+    it('keeps malformed data as raw text between the good entries', async () => {
+      const r = await start();
+      const expected = r.stream.append(3);
+      const bad = r.stream.appendMalformed();
+      expected.push(bad.body, ...r.stream.append(3));
+      r.startDaemon();
+      await received(r, expected);
+      const record = r.records()[3]!;
+      expect(record.attributes['agent_log_exporter.parse_error']).toBe(bad.parseError ? true : undefined);
+      expect(r.records()[2]!.attributes['agent_log_exporter.parse_error']).toBeUndefined();
+    });
+  });
+}
