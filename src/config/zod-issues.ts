@@ -67,7 +67,14 @@ export function fromZodIssue(issue: Issue, data: unknown, schema: Schema): PathI
       if ((issue as { note?: string }).note === 'No matching discriminator') {
         const options = (issue as { options?: unknown[] }).options ?? [];
         const what = path.length >= 2 && path.at(-2) === 'auth' ? 'auth type' : 'type';
-        if (value === undefined) return at('parent', `missing required key "${String(last)}"`, `one of: ${quoteList(options)}`);
+        if (value === undefined) {
+          // A misspelled discriminator key (`typ: foundry`) stops zod before it reports unknown keys.
+          const parent = valueAt(data, path.slice(0, -1));
+          const keys = typeof parent === 'object' && parent !== null ? Object.keys(parent) : [];
+          const misspelled = keys.find((k) => k !== last && closest(k, [String(last)]) === String(last));
+          const near = misspelled === undefined ? '' : `"${misspelled}" looks like a misspelling of "${String(last)}"; `;
+          return at('parent', `missing required key "${String(last)}"`, `${near}one of: ${quoteList(options)}`);
+        }
         const near = typeof value === 'string' ? suggestion(value, options.map(String)) : undefined;
         return at('value', `unknown ${what} ${JSON.stringify(value)}`, `${near ? `${near} ` : ''}one of: ${quoteList(options)}`);
       }

@@ -23,6 +23,11 @@ const cases: Case[] = [
     expected: 'test.yaml:6:5  sources[0].sandbox_labels  unknown key "sandbox_labels"  ("sandbox_labels" is a key of type daytona)',
   },
   {
+    name: 'misspelled type key',
+    text: yaml('sources:', '  - name: support', '    typ: foundry', '    agent: bot'),
+    expected: 'test.yaml:2:5  sources[0].type  missing required key "type"  ("typ" looks like a misspelling of "type"; one of: foundry, hill90, daytona, agentbox)',
+  },
+  {
     name: 'bad duration',
     text: yaml(...HILL90_SOURCE, 'exporter:', '  batch:', '    timeout: 10 seconds'),
     expected: 'test.yaml:7:14  exporter.batch.timeout  invalid duration "10 seconds"  (durations look like 500ms, 10s, 1.5s, 5m, 1h or 1h30m)',
