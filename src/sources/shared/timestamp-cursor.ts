@@ -79,6 +79,24 @@ export class TimestampCursor {
   }
 
   /**
+   * A new connection whose replay starts inside the newest position (a "last N lines" window cut
+   * through a group of entries sharing one timestamp): of the entries handed at that position, only
+   * `overlap` (their digests, in order) come again; the others fell before the window's start.
+   * Count those as already seen, so what follows the overlap at that position is new.
+   */
+  startConnectionInside(overlap: readonly string[]): void {
+    this.startConnection();
+    const counts = new Map(this.#handed.counts);
+    for (const digest of overlap) {
+      const n = counts.get(digest) ?? 0;
+      if (n > 0) counts.set(digest, n - 1);
+    }
+    let total = this.#handed.bulk;
+    for (const n of counts.values()) total += n;
+    this.#seen = { ts: this.#handed.ts, total, counts };
+  }
+
+  /**
    * Decide whether an entry is new; if so, move the cursor past it.
    * `ts` is the entry's timestamp in ms, or undefined when it has none.
    */

@@ -1,0 +1,190 @@
+/**
+ * The resume cursor of one AgentBox container stream (DESIGN §3, PLATFORMS §4.9).
+ *
+ * AgentBox has no ids and no "since": every poll (and every follow connection) answers the last
+ * N lines, a window that is a suffix of the container's log. What the window repeats of what was
+ * handed off must be skipped, exactly, even when lines are identical:
+ * - lines with timestamps go through the timestamp + hashes cursor (shared with Foundry); when
+ *   the window starts inside the group of lines at the cursor's timestamp (cut by `lines`), the
+ *   group is aligned against the ordered tail of handed lines to know how much of it was cut;
+ * - lines without timestamps (older servers, runtime sources) are placed by content alone: the
+ *   window's longest prefix that ends like the tail of handed lines is what was seen.
+ * Both alignments are bounded by how many lines were handed (at that timestamp, or in all), so an
+ * idle poll repeats nothing and new identical lines after old ones are still new. When a window
+ * shares nothing with what was seen although lines were seen before, lines may have been missed:
+ * that is a gap, and the whole window is new.
+ */
+import { TimestampCursor } from '../shared/timestamp-cursor.ts';
+
+/** Handed-off digests kept in order for alignment; more context than any realistic repeat run. */
+export const TAIL_LENGTH = 500;
+
+export interface WindowEntry {
+  /** Timestamp in ms, when the line has one. */
+  ts: number | undefined;
+  /** entryHash of the line's identity (timestamp text and message). */
+  digest: string;
+}
+
+export interface WindowResult {
+  /** Per entry: new (hand it off) or already handed off. */
+  fresh: boolean[];
+  /** The window shares nothing with what was seen before: lines may have been missed. */
+  gap: boolean;
+}
+
+interface Serialized {
+  ts: string;
+  newest: number | null;
+  at: number;
+  total: number;
+  tail: string[];
+}
+
+/**
+ * The longest p ≤ bound such that the window's first p entries end like `tail` (compared over
+ * at most the tail's length): how many leading window entries were already handed off.
+ */
+export function alignWindow(window: readonly string[], tail: readonly string[], bound: number): number {
+  for (let p = Math.min(bound, window.length); p > 0; p--) {
+    const m = Math.min(p, tail.length);
+    let same = true;
+    for (let i = 0; i < m; i++) {
+      if (window[p - m + i] !== tail[tail.length - m + i]) {
+        same = false;
+        break;
+      }
+    }
+    if (same) return p;
+  }
+  return 0;
+}
+
+export class WindowCursor {
+  readonly #ts: TimestampCursor;
+  /** Newest timestamp handed off, and how many lines were handed at it. */
+  #newest: number | undefined;
+  #atNewest: number;
+  /** Lines handed off in all (bounds the content alignment). */
+  #total: number;
+  #tail: string[];
+
+  private constructor(value: Serialized | undefined) {
+    this.#ts = TimestampCursor.parse(value?.ts);
+    this.#newest = value?.newest ?? undefined;
+    this.#atNewest = value?.at ?? 0;
+    this.#total = value?.total ?? 0;
+    this.#tail = value?.tail ?? [];
+  }
+
+  static parse(serialized: string | undefined): WindowCursor {
+    return new WindowCursor(serialized ? (JSON.parse(serialized) as Serialized) : undefined);
+  }
+
+  /** Something was handed off before: a connection's start can be a replay. */
+  get hasHistory(): boolean {
+    return this.#total > 0;
+  }
+
+  /** The newest timestamp handed off (ms), if any line had one. */
+  get newest(): number | undefined {
+    return this.#newest;
+  }
+
+  /**
+   * A full window (`lines` came back) that starts right at the cursor's timestamp may have cut the
+   * group of lines sharing it, and identical lines in that group cannot be told apart: ask again
+   * with more lines, so the window reaches back before the group.
+   */
+  needsWiderWindow(entries: readonly WindowEntry[], lines: number): boolean {
+    const first = entries[0]?.ts;
+    return entries.length >= lines && first !== undefined && first === this.#newest;
+  }
+
+  /** A window: a suffix of the log, as a poll or a follow connection's start brings it. */
+  takeWindow(entries: readonly WindowEntry[]): WindowResult {
+    if (entries.length === 0) return { fresh: [], gap: false };
+    const first = entries.find((e) => e.ts !== undefined)?.ts;
+    if (first === undefined || (this.#newest === undefined && this.#total > 0)) return this.#byContent(entries);
+    let gap = false;
+    const newest = this.#newest;
+    if (newest !== undefined && first === newest && entries[0]?.ts !== undefined) {
+      // The window starts at the cursor's timestamp: `lines` may have cut that group.
+      const group: string[] = [];
+      for (const e of entries) {
+        if ((e.ts ?? newest) !== newest) break;
+        group.push(e.digest);
+      }
+      const tail = this.#recentTail();
+      const tailAtNewest = tail.slice(tail.length - Math.min(this.#atNewest, tail.length));
+      const p = alignWindow(group, tailAtNewest, this.#atNewest);
+      if (p === 0 && this.#atNewest > 0) gap = true;
+      this.#ts.startConnectionInside(group.slice(0, p));
+    } else {
+      if (newest !== undefined && first > newest) gap = true;
+      this.#ts.startConnection();
+    }
+    return { fresh: this.#admitTimed(entries, newest), gap };
+  }
+
+  /** Lines that follow a window on the same connection (follow mode). */
+  takeLive(entries: readonly WindowEntry[]): boolean[] {
+    if (!entries.some((e) => e.ts !== undefined)) {
+      for (const e of entries) this.#record(e.digest, undefined);
+      return entries.map(() => true);
+    }
+    return this.#admitTimed(entries, this.#newest);
+  }
+
+  #admitTimed(entries: readonly WindowEntry[], start: number | undefined): boolean[] {
+    let position = start;
+    return entries.map((e) => {
+      position = e.ts ?? position;
+      if (!this.#ts.admit(e.ts, e.digest)) return false;
+      this.#record(e.digest, position);
+      return true;
+    });
+  }
+
+  #byContent(entries: readonly WindowEntry[]): WindowResult {
+    if (this.#total === 0) {
+      for (const e of entries) this.#record(e.digest, undefined);
+      return { fresh: entries.map(() => true), gap: false };
+    }
+    const p = alignWindow(
+      entries.map((e) => e.digest),
+      this.#recentTail(),
+      this.#total,
+    );
+    const fresh = entries.map((_, i) => i >= p);
+    for (const e of entries.slice(p)) this.#record(e.digest, undefined);
+    return { fresh, gap: p === 0 };
+  }
+
+  /** The same tail in memory as after a restart, so both align alike. */
+  #recentTail(): string[] {
+    return this.#tail.length > TAIL_LENGTH ? this.#tail.slice(-TAIL_LENGTH) : this.#tail;
+  }
+
+  #record(digest: string, position: number | undefined): void {
+    this.#tail.push(digest);
+    if (this.#tail.length > TAIL_LENGTH * 2) this.#tail = this.#tail.slice(-TAIL_LENGTH);
+    this.#total += 1;
+    if (position === undefined) return;
+    if (this.#newest === undefined || position > this.#newest) {
+      this.#newest = position;
+      this.#atNewest = 1;
+    } else if (position === this.#newest) this.#atNewest += 1;
+  }
+
+  serialize(): string {
+    const value: Serialized = {
+      ts: this.#ts.serialize(),
+      newest: this.#newest ?? null,
+      at: this.#atNewest,
+      total: this.#total,
+      tail: this.#tail.slice(-TAIL_LENGTH),
+    };
+    return JSON.stringify(value);
+  }
+}

@@ -1,0 +1,156 @@
+import { describe, expect, it } from 'vitest';
+import { WindowCursor, alignWindow, type WindowEntry } from '../../src/sources/agentbox/cursor.ts';
+import { entryHash } from '../../src/sources/shared/timestamp-cursor.ts';
+import { createRandom } from '../../src/emulators/shared/chunking.ts';
+
+interface Line {
+  /** RFC 3339 text as the server sends it, or undefined (older servers). */
+  time: string | undefined;
+  text: string;
+}
+
+const entry = (l: Line): WindowEntry => ({ ts: l.time === undefined ? undefined : Date.parse(l.time), digest: entryHash(l.time ?? '', l.text) });
+
+/** Poll the log's last `n` lines through a cursor, widened as the poller does; returns what was new. */
+function poll(cursor: WindowCursor, log: readonly Line[], n: number, widen = true): { fresh: Line[]; gap: boolean } {
+  let window = log.slice(Math.max(0, log.length - n));
+  for (let lines = n; widen && cursor.needsWiderWindow(window.map(entry), lines); ) {
+    lines *= 2;
+    window = log.slice(Math.max(0, log.length - lines));
+  }
+  const result = cursor.takeWindow(window.map(entry));
+  return { fresh: window.filter((_, i) => result.fresh[i]), gap: result.gap };
+}
+
+/** Kubelet-style nanosecond RFC 3339 text, `second` seconds after a fixed start. */
+const at = (second: number): string => new Date(Date.parse('2026-09-04T10:00:00.123Z') + second * 1000).toISOString().replace('Z', '456789Z');
+
+describe('window alignment', () => {
+  it('finds the longest prefix of the window that ends like the tail, bounded', () => {
+    expect(alignWindow(['b', 'c', 'd'], ['a', 'b', 'c'], 10)).toBe(2);
+    expect(alignWindow(['x', 'x', 'x'], ['x', 'x'], 2)).toBe(2);
+    expect(alignWindow(['x', 'x', 'x'], ['x', 'x'], 10)).toBe(3);
+    expect(alignWindow(['q'], ['a'], 10)).toBe(0);
+  });
+});
+
+describe('AgentBox window cursor with timestamps', () => {
+  it('delivers identical lines at one timestamp exactly once across many polls of a small window, and across restarts', () => {
+    const random = createRandom(7);
+    const log: Line[] = [];
+    let cursor = WindowCursor.parse(undefined);
+    const delivered: Line[] = [];
+    let second = 0;
+    for (let round = 0; round < 400; round++) {
+      // 0–3 new lines; often the same timestamp, often the same text.
+      const add = Math.floor(random() * 4);
+      for (let i = 0; i < add; i++) {
+        if (random() < 0.3) second++;
+        log.push({ time: at(second), text: random() < 0.5 ? 'tick' : `line ${log.length}` });
+      }
+      const { fresh, gap } = poll(cursor, log, 5);
+      expect(gap).toBe(false);
+      delivered.push(...fresh);
+      if (round % 7 === 0) cursor = WindowCursor.parse(cursor.serialize());
+    }
+    expect(delivered).toEqual(log);
+  });
+
+  it('an idle poll of a window full of identical lines repeats nothing; one more identical line is new', () => {
+    const log: Line[] = Array.from({ length: 4 }, () => ({ time: at(1), text: 'same' }));
+    const cursor = WindowCursor.parse(undefined);
+    expect(poll(cursor, log, 10).fresh).toHaveLength(4);
+    expect(poll(cursor, log, 10).fresh).toHaveLength(0);
+    log.push({ time: at(1), text: 'same' });
+    expect(poll(cursor, log, 10).fresh).toHaveLength(1);
+    expect(poll(cursor, log, 3).fresh).toHaveLength(0);
+  });
+
+  it('a window cut through the group at the cursor timestamp: the cut part is counted as seen', () => {
+    const log: Line[] = [
+      { time: at(1), text: 'a' },
+      { time: at(1), text: 'x' },
+      { time: at(1), text: 'x' },
+    ];
+    const cursor = WindowCursor.parse(undefined);
+    expect(poll(cursor, log, 3).fresh).toHaveLength(3);
+    log.push({ time: at(1), text: 'b' }, { time: at(1), text: 'x' });
+    // Window [x, b, x] (not widened): one x repeats, b and the last x are new.
+    expect(poll(cursor, log, 3, false).fresh).toEqual([
+      { time: at(1), text: 'b' },
+      { time: at(1), text: 'x' },
+    ]);
+  });
+
+  it('counts a gap when more lines happened than the window holds, and delivers the whole window', () => {
+    const log: Line[] = [{ time: at(1), text: 'first' }];
+    const cursor = WindowCursor.parse(undefined);
+    poll(cursor, log, 3);
+    for (let i = 0; i < 10; i++) log.push({ time: at(2 + i), text: `burst ${i}` });
+    const { fresh, gap } = poll(cursor, log, 3);
+    expect(gap).toBe(true);
+    expect(fresh.map((l) => l.text)).toEqual(['burst 7', 'burst 8', 'burst 9']);
+    expect(poll(cursor, log, 3)).toEqual({ fresh: [], gap: false });
+  });
+});
+
+describe('AgentBox window cursor without timestamps (hash-sequence fallback)', () => {
+  it('finds where each new window overlaps the old tail, across restarts', () => {
+    const random = createRandom(11);
+    const log: Line[] = [];
+    let cursor = WindowCursor.parse(undefined);
+    const delivered: Line[] = [];
+    for (let round = 0; round < 300; round++) {
+      const add = Math.floor(random() * 4);
+      for (let i = 0; i < add; i++) log.push({ time: undefined, text: random() < 0.2 ? 'tick' : `line ${log.length}` });
+      const { fresh, gap } = poll(cursor, log, 8);
+      expect(gap).toBe(false);
+      delivered.push(...fresh);
+      if (round % 5 === 0) cursor = WindowCursor.parse(cursor.serialize());
+    }
+    expect(delivered).toEqual(log);
+  });
+
+  it('identical lines while the log is shorter than the window: the count of handed lines decides', () => {
+    const log: Line[] = [
+      { time: undefined, text: 'x' },
+      { time: undefined, text: 'x' },
+    ];
+    const cursor = WindowCursor.parse(undefined);
+    expect(poll(cursor, log, 10).fresh).toHaveLength(2);
+    expect(poll(cursor, log, 10).fresh).toHaveLength(0);
+    log.push({ time: undefined, text: 'x' });
+    expect(poll(cursor, log, 10).fresh).toHaveLength(1);
+  });
+
+  it('no overlap with what was seen: a counted gap, and the whole window is new', () => {
+    const log: Line[] = [{ time: undefined, text: 'one' }];
+    const cursor = WindowCursor.parse(undefined);
+    poll(cursor, log, 2);
+    log.push(...['two', 'three', 'four'].map((text) => ({ time: undefined, text })));
+    const { fresh, gap } = poll(cursor, log, 2);
+    expect(gap).toBe(true);
+    expect(fresh.map((l) => l.text)).toEqual(['three', 'four']);
+  });
+});
+
+describe('AgentBox window cursor in follow mode', () => {
+  it('a replayed window then live lines, again after a reconnect, each line once', () => {
+    const log: Line[] = [
+      { time: at(1), text: 'x' },
+      { time: at(1), text: 'x' },
+    ];
+    const cursor = WindowCursor.parse(undefined);
+    expect(cursor.takeWindow(log.map(entry)).fresh).toEqual([true, true]);
+    const live: Line[] = [
+      { time: at(1), text: 'x' },
+      { time: at(2), text: 'y' },
+    ];
+    log.push(...live);
+    expect(cursor.takeLive(live.map(entry))).toEqual([true, true]);
+    // Reconnect with lines=3: [x, x, y] replayed, one more line after it.
+    const restored = WindowCursor.parse(cursor.serialize());
+    log.push({ time: at(2), text: 'y' });
+    expect(restored.takeWindow(log.slice(-4).map(entry)).fresh).toEqual([false, false, false, true]);
+  });
+});
