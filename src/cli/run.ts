@@ -1,36 +1,72 @@
 /**
- * `run`: the daemon. Loads the config (exit 2 on any problem), starts the pipeline and
- * stops it gracefully on SIGTERM/SIGINT within `shutdown_timeout`; a second signal exits
- * at once (what is in the spool stays there).
+ * `run`: the daemon. Loads the config (exit 2 on any problem), binds the telemetry server
+ * (a port in use is exit 1 before anything starts), starts the pipeline, reloads the config on
+ * SIGHUP, and stops gracefully on SIGTERM/SIGINT within `shutdown_timeout`; a second signal
+ * exits at once (what is in the spool stays there).
  */
 import type { Config } from '../config/schema.ts';
 import { collectSecretValues } from '../config/redact.ts';
-import { startDaemon } from '../lifecycle/daemon.ts';
+import { startDaemon, type Daemon } from '../lifecycle/daemon.ts';
+import { createReloader } from '../lifecycle/reload.ts';
+import { scrapeStatus } from '../lifecycle/scrape-status.ts';
 import { SourceUnavailableError } from '../sources/registry.ts';
 import { Events } from '../telemetry/events.ts';
-import { createLogger } from '../telemetry/logger.ts';
+import { createHealth } from '../telemetry/health.ts';
+import { createLogger, createSecretList } from '../telemetry/logger.ts';
+import { createMetrics } from '../telemetry/metrics.ts';
+import { startTelemetryServer, TelemetryListenError, type TelemetryServer } from '../telemetry/server.ts';
 import { CliError, EXIT_FATAL, EXIT_OK, EXIT_USAGE } from './errors.ts';
 import { preflight } from './preflight.ts';
 import { loadOrExplain } from './load.ts';
 
 export async function runCommand(configPath: string, env: NodeJS.ProcessEnv): Promise<number> {
   const config: Config = loadOrExplain(configPath, env, { check: preflight });
-  const logger = createLogger({ level: config.log.level, format: config.log.format, secrets: collectSecretValues(config) });
-  const events = new Events(logger);
+  const secrets = createSecretList(collectSecretValues(config));
+  const logger = createLogger({ level: config.log.level, format: config.log.format, secrets });
+  const metrics = createMetrics({ processDefaults: true });
+  const events = new Events(logger, metrics);
+  const health = createHealth();
+
+  // Bound first: probes answer 503 while the daemon starts, and a port in use stops the start.
+  let server: TelemetryServer | undefined;
+  if (config.server.listen !== '') {
+    try {
+      server = await startTelemetryServer({ listen: config.server.listen, health, metrics, logger });
+    } catch (error) {
+      if (error instanceof TelemetryListenError) throw new CliError(error.message, EXIT_FATAL);
+      throw error;
+    }
+    events.serverListening(server.url);
+  }
+
   let fail: (reason: string) => void = () => undefined;
-  let daemon;
+  let daemon: Daemon;
   try {
     daemon = startDaemon(config, { logger, events, onFatal: (reason) => fail(reason) });
   } catch (error) {
+    await server?.close();
     if (error instanceof SourceUnavailableError) throw new CliError(error.message, EXIT_USAGE);
     throw new CliError(`cannot start: ${(error as Error).message}`, EXIT_FATAL);
   }
+  health.setStatusProvider(() => daemon.status());
+  metrics.setStatusProvider(() => scrapeStatus(daemon.status()));
+  health.setPhase('running');
+  const reloader = createReloader({ configPath, env, config, daemon, logger, events, secrets, check: preflight });
+
   // Every wait inside the daemon is unref'd (so tests and library use never hang); the
   // daemon itself must live until it is told to stop, even while no connection is open.
   const keepAlive = setInterval(() => undefined, 1 << 30);
   return new Promise<number>((resolve) => {
     // A fatal error wins over a clean stop that was already under way.
     let fatal = false;
+    const stop = (onDone: (delivered: boolean) => void, onError: (error: unknown) => void): void => {
+      health.setPhase('stopping');
+      daemon
+        .shutdown(reloader.current().shutdown_timeout)
+        .then(onDone, onError)
+        .finally(() => server?.close())
+        .catch(() => undefined);
+    };
     const finish = (code: number): void => {
       clearInterval(keepAlive);
       resolve(fatal ? EXIT_FATAL : code);
@@ -38,15 +74,13 @@ export async function runCommand(configPath: string, env: NodeJS.ProcessEnv): Pr
     fail = (reason) => {
       fatal = true;
       logger.fatal({ event: 'daemon.fatal', reason }, 'fatal error; stopping');
-      daemon.shutdown(config.shutdown_timeout).then(
+      stop(
         () => finish(EXIT_FATAL),
         () => finish(EXIT_FATAL),
       );
     };
-    // Reload comes with the operations work; until then SIGHUP must not kill the daemon
-    // (Node's default for SIGHUP is to exit without flushing).
     process.on('SIGHUP', () => {
-      logger.warn({ event: 'daemon.reload_unsupported' }, 'SIGHUP received: config reload is not available in this version; still running with the loaded config');
+      if (health.phase === 'running') void reloader.reload();
     });
     let signals = 0;
     const onSignal = (signal: NodeJS.Signals): void => {
@@ -56,7 +90,7 @@ export async function runCommand(configPath: string, env: NodeJS.ProcessEnv): Pr
         process.exit(EXIT_FATAL);
       }
       logger.info({ event: 'daemon.signal', signal }, 'signal received');
-      daemon.shutdown(config.shutdown_timeout).then(
+      stop(
         () => finish(EXIT_OK),
         (error: unknown) => {
           logger.error({ event: 'daemon.shutdown_failed', reason: (error as Error).message }, 'shutdown failed');

@@ -14,11 +14,13 @@ import { Batcher } from '../pipeline/batcher.ts';
 import type { SourceMapping } from '../pipeline/mapper.ts';
 import { MemoryQueue } from '../pipeline/memory-queue.ts';
 import { Pipeline } from '../pipeline/pipeline.ts';
-import type { DeliveryQueue } from '../pipeline/queue.ts';
+import type { DeliveryQueue, QueuedBatch } from '../pipeline/queue.ts';
 import { createSource } from '../sources/registry.ts';
 import { SourceRunner, type SourceStatus } from '../sources/source-runner.ts';
 import { DEFAULT_TIMING, type SupervisorTiming } from '../sources/supervisor.ts';
+import type { Source, StreamSink } from '../sources/types.ts';
 import type { Events } from '../telemetry/events.ts';
+import { createExportLag, type ExportLag } from '../telemetry/export-lag.ts';
 import type { Logger } from '../telemetry/logger.ts';
 import { VERSION } from '../version.ts';
 import { safeUrl } from '../util/safe-url.ts';
@@ -35,10 +37,30 @@ export interface DaemonDeps {
 export interface DaemonStatus {
   sources: Record<string, SourceStatus>;
   exporter: ExporterStatus & { queuedBatches: number; queuedRecords: number; queuedBytes: number };
+  /** Per source: platform time (ms) of the newest record the endpoint accepted in this process's life. */
+  newestExportedMs: Record<string, number>;
+}
+
+/** A change of the running sources, decided by the reload module. */
+export interface SourceChange {
+  /** Names to stop (removed, or changed: then also in `start`). Their checkpoints stay. */
+  stop: string[];
+  /** Configs to start (added, or the new config of a changed source). */
+  start: SourceConfig[];
+  /** The top-level `resource` the started sources map with. */
+  resource: Config['resource'];
 }
 
 export interface Daemon {
   status(): DaemonStatus;
+  /** The config of each running source, by name (what a reload compares against). */
+  sourceConfigs(): Map<string, SourceConfig>;
+  /**
+   * Stop and start sources while everything else keeps running. Every new source is built first:
+   * if one cannot be, this throws and nothing was changed. A stopped source's streams have
+   * returned before its replacement starts, so no stream is ever followed twice.
+   */
+  applySources(change: SourceChange): Promise<void>;
   /** Stop reading, flush within the timeout, persist checkpoints; resolves true if everything was delivered. */
   shutdown(timeoutMs: number): Promise<boolean>;
 }
@@ -56,16 +78,24 @@ export function sourceMapping(config: SourceConfig, resource: Config['resource']
   };
 }
 
+interface Running {
+  config: SourceConfig;
+  runner: SourceRunner;
+}
+
 export function startDaemon(config: Config, deps: DaemonDeps): Daemon {
   const { logger, events } = deps;
   // Build every source first: a source that cannot be created fails the start, before any I/O.
-  const sources = config.sources.map((s) => ({ config: s, source: createSource(s, { logger, events }) }));
+  const built = config.sources.map((s) => ({ config: s, source: createSource(s, { logger, events }) }));
 
   const db: Database = openDatabase(config.storage.dir);
   const checkpoints = new CheckpointStore(db);
-  const queue: DeliveryQueue = config.storage.spool.enabled
+  const inner: DeliveryQueue = config.storage.spool.enabled
     ? new Spool(db, checkpoints, config.storage.spool.max_bytes)
     : new MemoryQueue(checkpoints, config.storage.spool.max_bytes);
+  // Batches spooled by an earlier run are acknowledged first; the lag ledger skips them.
+  const lag = createExportLag(inner.size().batches);
+  const queue = observeAcks(inner, (batch) => lag.acknowledged(batch.bySource));
   const exporter = new ExportLoop({
     queue,
     transport: createHttpTransport({
@@ -91,19 +121,23 @@ export function startDaemon(config: Config, deps: DaemonDeps): Daemon {
   });
   const pipeline = new Pipeline(batcher);
 
-  const runners = sources.map(({ config: sourceConfig, source }) => {
-    const mapping = sourceMapping(sourceConfig, config.resource);
-    return new SourceRunner(sourceConfig.name, source, {
+  const running = new Map<string, Running>();
+  function launch(sourceConfig: SourceConfig, source: Source, resource: Config['resource']): void {
+    const mapping = sourceMapping(sourceConfig, resource);
+    const runner = new SourceRunner(sourceConfig.name, source, {
       checkpointFor: (key) => pipeline.handedIn(key) ?? checkpoints.get(key),
-      sinkFor: (descriptor) => pipeline.sinkFor(mapping, descriptor),
+      sinkFor: (descriptor) => timed(pipeline.sinkFor(mapping, descriptor), sourceConfig.name, lag),
       logger,
       events,
       timing: deps.timing ?? DEFAULT_TIMING,
     });
-  });
-  for (const runner of runners) runner.start();
+    running.set(sourceConfig.name, { config: sourceConfig, runner });
+    events.sourceStarted(sourceConfig.name);
+    runner.start();
+  }
+  for (const { config: sourceConfig, source } of built) launch(sourceConfig, source, config.resource);
   logger.info(
-    { event: 'daemon.started', sources: runners.length, endpoint: safeUrl(config.exporter.endpoint), spool: config.storage.spool.enabled },
+    { event: 'daemon.started', sources: running.size, endpoint: safeUrl(config.exporter.endpoint), spool: config.storage.spool.enabled },
     'agent-log-exporter started',
   );
 
@@ -112,16 +146,33 @@ export function startDaemon(config: Config, deps: DaemonDeps): Daemon {
     status() {
       const size = queue.size();
       return {
-        sources: Object.fromEntries(runners.map((r) => [r.name, r.status()])),
+        sources: Object.fromEntries([...running.values()].map(({ runner }) => [runner.name, runner.status()])),
         exporter: { ...exporter.status(), queuedBatches: size.batches, queuedRecords: size.records + batcher.pending(), queuedBytes: size.bytes },
+        newestExportedMs: lag.newest(),
       };
+    },
+    sourceConfigs() {
+      return new Map([...running].map(([name, r]) => [name, r.config]));
+    },
+    async applySources(change) {
+      if (stopping) return;
+      const next = change.start.map((s) => ({ config: s, source: createSource(s, { logger, events }) }));
+      const leaving = change.stop.flatMap((name) => {
+        const r = running.get(name);
+        running.delete(name);
+        return r ? [r.runner] : [];
+      });
+      await Promise.all(leaving.map((runner) => runner.stop()));
+      for (const runner of leaving) logger.info({ event: 'source.stopped', source: runner.name }, 'source stopped; its checkpoints stay');
+      if (stopping) return;
+      for (const { config: sourceConfig, source } of next) launch(sourceConfig, source, change.resource);
     },
     shutdown(timeoutMs) {
       stopping ??= (async () => {
         const deadline = Date.now() + timeoutMs;
         const remaining = (): number => Math.max(0, deadline - Date.now());
         logger.info({ event: 'daemon.stopping', timeout_ms: timeoutMs }, 'stopping: flushing what can be flushed');
-        await withDeadline(Promise.all(runners.map((r) => r.stop())), remaining());
+        await withDeadline(Promise.all([...running.values()].map((r) => r.runner.stop())), remaining());
         await withDeadline(batcher.close(), remaining()).catch(() => undefined);
         // Records still in the batcher (its flush ran out of time) are not delivered either.
         const delivered = (await exporter.drain(deadline)) && batcher.pending() === 0;
@@ -135,6 +186,32 @@ export function startDaemon(config: Config, deps: DaemonDeps): Daemon {
         return delivered;
       })();
       return stopping;
+    },
+  };
+}
+
+/** The queue, telling `onAck` about every batch that left it (for the lag ledger). */
+function observeAcks(queue: DeliveryQueue, onAck: (batch: QueuedBatch) => void): DeliveryQueue {
+  return {
+    append: (batch, checkpoints, signal) => queue.append(batch, checkpoints, signal),
+    next: (signal) => queue.next(signal),
+    ack(batch) {
+      queue.ack(batch);
+      onAck(batch);
+    },
+    size: () => queue.size(),
+    close: () => queue.close(),
+  };
+}
+
+/** A stream's sink that notes, once entries are handed in, the newest platform time among them. */
+function timed(sink: StreamSink, source: string, lag: ExportLag): StreamSink {
+  return {
+    async emit(entries, checkpoint) {
+      await sink.emit(entries, checkpoint);
+      let newest: number | undefined;
+      for (const e of entries) if (e.timeMs !== undefined && (newest === undefined || e.timeMs > newest)) newest = e.timeMs;
+      lag.handedIn(source, entries.length, newest);
     },
   };
 }

@@ -1,11 +1,13 @@
 /**
  * Each internal event is named once here; one call both logs and counts,
- * so log text and metric never drift apart. Counters are kept as plain
- * numbers keyed by name and labels; the metrics server exposes them.
+ * so log text and metric never drift apart. A count goes to the daemon's
+ * prom-client registry (what /metrics serves) and to a plain tally that
+ * `total()` reads synchronously (the demo's progress lines, tests).
  */
 import type { Logger } from './logger.ts';
+import { createMetrics, type Labels, type Metrics } from './metrics.ts';
 
-export type Labels = Record<string, string>;
+export type { Labels };
 
 export interface CounterSample {
   name: string;
@@ -36,21 +38,42 @@ export class Events {
   readonly #counters = new Map<string, CounterSample>();
   readonly #gauges = new Map<string, CounterSample>();
   readonly #authLimiter = new RateLimiter(60_000);
+  readonly #broken = new Set<string>();
   readonly logger: Logger;
+  /** The registry /metrics serves; without one given, a private one without process defaults. */
+  readonly metrics: Metrics;
 
-  constructor(logger: Logger) {
+  constructor(logger: Logger, metrics: Metrics = createMetrics()) {
     this.logger = logger;
+    this.metrics = metrics;
   }
 
   count(name: string, labels: Labels, n = 1): void {
+    this.#tally(name, labels, n);
+    this.#safely(name, () => this.metrics.inc(name, labels, n));
+  }
+
+  gauge(name: string, labels: Labels, value: number): void {
+    this.#gauges.set(keyOf(name, labels), { name, labels, value });
+    this.#safely(name, () => this.metrics.set(name, labels, value));
+  }
+
+  #tally(name: string, labels: Labels, n: number): void {
     const key = keyOf(name, labels);
     const sample = this.#counters.get(key);
     if (sample) sample.value += n;
     else this.#counters.set(key, { name, labels, value: n });
   }
 
-  gauge(name: string, labels: Labels, value: number): void {
-    this.#gauges.set(keyOf(name, labels), { name, labels, value });
+  /** A metric used with inconsistent labels is a bug, but never one that stops the daemon. */
+  #safely(name: string, update: () => void): void {
+    try {
+      update();
+    } catch (error) {
+      if (this.#broken.has(name)) return;
+      this.#broken.add(name);
+      this.logger.warn({ event: 'telemetry.metric_failed', metric: name, reason: (error as Error).message }, 'metric could not be updated');
+    }
   }
 
   /** Sum of a counter over all label sets matching `labels`. */
@@ -100,7 +123,10 @@ export class Events {
 
   exportRequest(code: string, seconds: number): void {
     this.count('agentlog_export_requests_total', { code });
-    this.count('agentlog_export_duration_seconds_sum', {}, seconds);
+    // A real histogram on /metrics; the tally keeps sum and count for total().
+    this.#tally('agentlog_export_duration_seconds_sum', {}, seconds);
+    this.#tally('agentlog_export_duration_seconds_count', {}, 1);
+    this.#safely('agentlog_export_duration_seconds', () => this.metrics.observeExportSeconds(seconds));
   }
 
   exportRetry(code: string, delayMs: number, detail: string): void {
@@ -126,5 +152,35 @@ export class Events {
   gap(source: string, stream: string, detail: string): void {
     this.count('agentlog_gaps_total', { source });
     this.logger.warn({ event: 'stream.gap', source, stream, detail }, 'platform replay window could not cover what happened');
+  }
+
+  /** A source starts: its counters show 0 on /metrics from now on. */
+  sourceStarted(source: string): void {
+    this.#safely('source', () => this.metrics.addSource(source));
+  }
+
+  tokenFailed(source: string, reason: string): void {
+    this.count('agentlog_auth_failures_total', { source });
+    if (this.#authLimiter.allow(`${source}/token`)) {
+      this.logger.error({ event: 'source.token_failed', source, reason }, 'could not obtain an access token; retrying');
+    }
+  }
+
+  serverListening(url: string): void {
+    this.logger.info({ event: 'telemetry.listening', url }, 'serving /healthz /readyz /metrics');
+  }
+
+  configReloaded(summary: { added: string[]; removed: string[]; restarted: string[]; unchanged: number }): void {
+    this.count('agentlog_config_reloads_total', { result: 'success' });
+    this.logger.info({ event: 'config.reloaded', ...summary }, 'config reloaded');
+  }
+
+  configReloadFailed(reason: string, issues: string[] = []): void {
+    this.count('agentlog_config_reloads_total', { result: 'failure' });
+    this.logger.error({ event: 'config.reload_failed', reason, issues }, 'new config not applied; still running with the previous one');
+  }
+
+  configNeedsRestart(keys: string[]): void {
+    this.logger.warn({ event: 'config.restart_required', keys }, 'these changes take effect only after a restart; still running with the previous values');
   }
 }

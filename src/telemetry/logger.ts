@@ -13,12 +13,36 @@ export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'silent';
 export interface LoggerOptions {
   level: LogLevel;
   format?: 'json' | 'pretty';
-  /** Secret values to scrub from every line. */
-  secrets?: readonly string[];
+  /** Secret values to scrub from every line; a SecretList can learn more (a reloaded config's). */
+  secrets?: readonly string[] | SecretList;
   /** Where lines go; stderr by default. */
   destination?: NodeJS.WritableStream;
 }
 
+/** The secret values a logger scrubs; grows on reload and never forgets (old lines may still quote old secrets). */
+export interface SecretList {
+  values(): readonly string[];
+  add(values: Iterable<string>): void;
+}
+
+export function createSecretList(initial: Iterable<string> = []): SecretList {
+  const set = new Set(initial);
+  let list: readonly string[] = [...set];
+  return {
+    values: () => list,
+    add(values) {
+      for (const v of values) set.add(v);
+      list = [...set];
+    },
+  };
+}
+
+/** Keys whose values pino replaces before a line is even serialized (the by-value scrub is the backstop). */
+const REDACT_PATHS = [
+  'token', 'api_key', 'client_secret', 'password', 'authorization',
+  '*.token', '*.api_key', '*.client_secret', '*.password', '*.authorization',
+  'headers.authorization', '*.headers.authorization', 'headers["x-api-key"]', '*.headers["x-api-key"]',
+];
 
 const LEVEL_NAMES: Record<number, string> = { 10: 'TRACE', 20: 'DEBUG', 30: 'INFO', 40: 'WARN', 50: 'ERROR', 60: 'FATAL' };
 
@@ -36,11 +60,12 @@ function prettyLine(json: string): string {
 
 export function createLogger(options: LoggerOptions): Logger {
   const target = options.destination ?? process.stderr;
-  const secrets = options.secrets ?? [];
+  const given = options.secrets ?? [];
+  const secrets: SecretList = Array.isArray(given) ? createSecretList(given as readonly string[]) : (given as SecretList);
   const pretty = options.format === 'pretty';
   const sink = new Writable({
     write(chunk: Buffer, _enc, done) {
-      let line = redactText(chunk.toString('utf8'), secrets);
+      let line = redactText(chunk.toString('utf8'), secrets.values());
       if (pretty) line = prettyLine(line);
       target.write(line);
       done();
@@ -51,7 +76,7 @@ export function createLogger(options: LoggerOptions): Logger {
       level: options.level,
       base: { pid: process.pid },
       timestamp: pino.stdTimeFunctions.epochTime,
-      redact: { paths: ['token', 'api_key', 'client_secret', 'headers.authorization', '*.token', '*.api_key'], censor: REDACTED },
+      redact: { paths: REDACT_PATHS, censor: REDACTED },
     },
     sink,
   );

@@ -1,0 +1,154 @@
+/**
+ * The daemon's Prometheus metrics (DESIGN §6) on a registry of its own, never prom-client's
+ * global one: two daemons in one process (tests, library use) must not share counters.
+ * Counters and the export-duration histogram are fed by Events; the gauges that describe
+ * state (spool, queue, streams, lag) are read from the daemon's status at scrape time, so
+ * they can never go stale.
+ */
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+
+export type Labels = Record<string, string>;
+
+/** What the scrape-time gauges read; the daemon wiring adapts its status to this. */
+export interface ScrapeStatus {
+  spoolBytes: number;
+  queueRecords: number;
+  /** Per source: its streams' states. */
+  streams: Record<string, { state: StreamStateName }[]>;
+  /** Per source: platform time (ms) of the newest record the endpoint accepted. */
+  newestExportedMs: Record<string, number>;
+}
+
+export const STREAM_STATES = ['discovering', 'connected', 'retrying', 'auth_failed', 'finished'] as const;
+export type StreamStateName = (typeof STREAM_STATES)[number];
+
+/** Counters with their help text and labels; a name not listed here gets a counter on first use. */
+const COUNTERS: Record<string, { help: string; labels: string[] }> = {
+  agentlog_records_received_total: { help: 'Entries read from the platform, before dedupe and filters.', labels: ['source'] },
+  agentlog_records_exported_total: { help: 'Records the OTLP endpoint acknowledged (2xx).', labels: ['source'] },
+  agentlog_records_dropped_total: { help: 'Records dropped: rejected by the endpoint (non-retryable 4xx, partial_success) or oversized.', labels: ['source', 'reason'] },
+  agentlog_records_skipped_total: { help: 'Entries not exported on purpose: dedupe (replayed), heartbeat, unknown_event.', labels: ['source', 'reason'] },
+  agentlog_export_requests_total: { help: 'Export requests by outcome: 2xx, an HTTP status, or a network error code.', labels: ['code'] },
+  agentlog_reconnects_total: { help: 'Stream reconnects after a connection ended.', labels: ['source'] },
+  agentlog_gaps_total: { help: 'Times the platform replay window could not cover what happened while disconnected.', labels: ['source'] },
+  agentlog_parse_errors_total: { help: 'Frames that were not the documented format; kept as raw text.', labels: ['source'] },
+  agentlog_auth_failures_total: { help: 'Connections the platform refused (401/403) or whose credentials could not be obtained.', labels: ['source'] },
+  agentlog_config_reloads_total: { help: 'SIGHUP config reloads by result (success, failure).', labels: ['result'] },
+};
+
+/** Counters every source has from its start, so dashboards see 0 rather than nothing. */
+const PER_SOURCE = ['agentlog_records_received_total', 'agentlog_records_exported_total', 'agentlog_reconnects_total', 'agentlog_gaps_total'];
+
+export interface Metrics {
+  readonly registry: Registry;
+  inc(name: string, labels: Labels, n: number): void;
+  set(name: string, labels: Labels, value: number): void;
+  observeExportSeconds(seconds: number): void;
+  /** Make a source's counters visible at 0. */
+  addSource(source: string): void;
+  /** Where scrape-time gauges read the daemon's state; until set they are empty. */
+  setStatusProvider(provider: () => ScrapeStatus): void;
+  /** The Prometheus text exposition. */
+  text(): Promise<string>;
+  readonly contentType: string;
+}
+
+export interface MetricsOptions {
+  /** prom-client's process and Node.js defaults (CPU, memory, event loop lag, GC). */
+  processDefaults?: boolean;
+  now?: () => number;
+}
+
+export function createMetrics(options: MetricsOptions = {}): Metrics {
+  const registry = new Registry();
+  if (options.processDefaults) collectDefaultMetrics({ register: registry });
+  const now = options.now ?? Date.now;
+  const counters = new Map<string, Counter>();
+  const gauges = new Map<string, Gauge>();
+  let provider: (() => ScrapeStatus) | undefined;
+
+  function counter(name: string, labels: Labels): Counter {
+    let c = counters.get(name);
+    if (!c) {
+      const known = COUNTERS[name];
+      c = new Counter({ name, help: known?.help ?? name, labelNames: known?.labels ?? Object.keys(labels), registers: [registry] });
+      counters.set(name, c);
+    }
+    return c;
+  }
+
+  const exportSeconds = new Histogram({
+    name: 'agentlog_export_duration_seconds',
+    help: 'Duration of export requests to the OTLP endpoint, whatever their outcome.',
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    registers: [registry],
+  });
+
+  // Scrape-time gauges: each reads the provider when Prometheus asks.
+  new Gauge({
+    name: 'agentlog_spool_bytes',
+    help: 'Bytes of encoded batches waiting in the spool (or the in-memory queue with the spool off).',
+    registers: [registry],
+    collect() {
+      if (provider) this.set(provider().spoolBytes);
+    },
+  });
+  new Gauge({
+    name: 'agentlog_queue_records',
+    help: 'Records handed in and not yet acknowledged by the endpoint (spool/queue and batcher).',
+    registers: [registry],
+    collect() {
+      if (provider) this.set(provider().queueRecords);
+    },
+  });
+  new Gauge({
+    name: 'agentlog_streams',
+    help: 'Streams by source and state.',
+    labelNames: ['source', 'state'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      if (!provider) return;
+      for (const [source, streams] of Object.entries(provider().streams)) {
+        for (const state of STREAM_STATES) this.set({ source, state }, streams.filter((s) => s.state === state).length);
+      }
+    },
+  });
+  new Gauge({
+    name: 'agentlog_stream_lag_seconds',
+    help: 'Now minus the platform time of the newest record the endpoint accepted, per source.',
+    labelNames: ['source'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      if (!provider) return;
+      for (const [source, ms] of Object.entries(provider().newestExportedMs)) this.set({ source }, Math.max(0, (now() - ms) / 1000));
+    },
+  });
+
+  return {
+    registry,
+    contentType: registry.contentType,
+    inc(name, labels, n) {
+      counter(name, labels).inc(labels, n);
+    },
+    set(name, labels, value) {
+      let g = gauges.get(name);
+      if (!g) {
+        g = new Gauge({ name, help: name, labelNames: Object.keys(labels), registers: [registry] });
+        gauges.set(name, g);
+      }
+      g.set(labels, value);
+    },
+    observeExportSeconds(seconds) {
+      exportSeconds.observe(seconds);
+    },
+    addSource(source) {
+      for (const name of PER_SOURCE) counter(name, { source }).inc({ source }, 0);
+    },
+    setStatusProvider(next) {
+      provider = next;
+    },
+    text: () => registry.metrics(),
+  };
+}
