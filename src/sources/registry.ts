@@ -7,6 +7,8 @@ import type { Logger } from '../telemetry/logger.ts';
 import type { Events } from '../telemetry/events.ts';
 import type { Source } from './types.ts';
 import { createFoundrySource } from './foundry/index.ts';
+import { createDaytonaSource } from './daytona/index.ts';
+import { createHill90Source } from './hill90/index.ts';
 import { SourceUnavailableError } from './errors.ts';
 
 export interface SourceDeps {
@@ -18,8 +20,8 @@ type Factory<T extends SourceConfig['type']> = (config: Extract<SourceConfig, { 
 
 const FACTORIES: { [T in SourceConfig['type']]: Factory<T> | undefined } = {
   foundry: createFoundrySource,
-  hill90: undefined,
-  daytona: undefined,
+  hill90: createHill90Source,
+  daytona: createDaytonaSource,
   agentbox: undefined,
 };
 

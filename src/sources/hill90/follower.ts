@@ -1,0 +1,170 @@
+/**
+ * Follows one Hill90 agent's events: one call of `connect` is one SSE connection
+ * (`GET /agents/{id}/events?tail=N&follow=true`). Every connection replays the last `tail`
+ * events, so each event passes the seen-id cursor before it is handed on.
+ */
+import { readSse } from '../shared/sse-reader.ts';
+import { outcomeForStatus } from '../shared/http-outcome.ts';
+import { entryHash } from '../shared/timestamp-cursor.ts';
+import type { LogEntry, StreamContext, StreamFollower, StreamOutcome } from '../types.ts';
+import type { Hill90Client } from './client.ts';
+import { parseHill90Frame } from './parser.ts';
+import { ReplayWatch } from './replay-watch.ts';
+import { capacityFor, familyOf, SeenIds, type Family } from './seen-ids.ts';
+import { TokenError } from './token-provider.ts';
+
+/** Entries and body bytes per hand-off: small enough that one hand-off never dominates a batch. */
+const MAX_EMIT = 512;
+const MAX_EMIT_BYTES = 512 * 1024;
+
+/**
+ * This route sends no heartbeats (PLATFORMS §2.5), so silence is normal for an idle agent; but a
+ * connection dropped without a FIN would hang forever. Five quiet minutes cost one reconnect and a
+ * replay of `tail` events, all skipped by id.
+ */
+const IDLE_TIMEOUT_MS = 300_000;
+
+export interface Hill90StreamTarget {
+  sourceName: string;
+  agentId: string;
+  tail: number;
+}
+
+interface Accumulated {
+  entries: LogEntry[];
+  bytes: number;
+  duplicates: number;
+  moved: boolean;
+}
+
+const emptyAccumulated = (): Accumulated => ({ entries: [], bytes: 0, duplicates: 0, moved: false });
+
+export function createHill90Follower(client: Hill90Client, target: Hill90StreamTarget, ctx: StreamContext): StreamFollower {
+  const cursor = SeenIds.parse(ctx.checkpoint, capacityFor(target.tail));
+  const { events, sink, signal, logger } = ctx;
+  const source = target.sourceName;
+  const key = ctx.descriptor.key;
+
+  /** `event: error` is the daemon's own warning (DESIGN §4.4): logged and counted, never exported. */
+  const platformError = (message: string): void => {
+    events.count('agentlog_platform_errors_total', { source });
+    logger.warn({ event: 'stream.platform_error', source, stream: key, message }, 'platform reported an error on the stream');
+  };
+
+  const handOn = async (acc: Accumulated): Promise<boolean> => {
+    events.recordsSkipped(source, 'dedupe', acc.duplicates);
+    const { entries, moved } = acc;
+    Object.assign(acc, emptyAccumulated());
+    if (moved) await sink.emit(entries, cursor.serialize());
+    return entries.length > 0;
+  };
+
+  return {
+    async connect(): Promise<StreamOutcome> {
+      let token: string;
+      try {
+        token = await client.tokens.getToken(signal);
+      } catch (error) {
+        if (error instanceof TokenError && error.refused) return { kind: 'auth_failed', status: error.status ?? 401, reason: error.message };
+        return { kind: 'retry', reason: (error as Error).message, delivered: false };
+      }
+      // `event: end` cuts the connection at once, even if the server keeps the socket open.
+      const connection = new AbortController();
+      const connSignal = AbortSignal.any([signal, connection.signal]);
+      const watch = new ReplayWatch(target.tail, (family) => cursor.hasHistory(family));
+      /**
+       * Frames without an id (not JSON, or JSON without one) cannot be deduped by id. Rule: such a
+       * frame is identified by a digest of its data and its occurrence number among identical frames
+       * on this connection (`raw:<digest>#k`), in the container family (only the container log can
+       * hold them). A replay brings them back in the same order, so they are skipped; identical frames
+       * are still distinct records. Weak spot, accepted: once an earlier identical frame has left the
+       * replay window, a new identical one takes its number and is skipped.
+       */
+      const rawSeen = new Map<string, number>();
+      let ended = false;
+      let credentialExpired = false;
+      let lastError: string | undefined;
+      let delivered = false;
+
+      const end = await readSse({
+        url: client.eventsUrl(target.agentId, target.tail),
+        headers: { authorization: `Bearer ${token}` },
+        signal: connSignal,
+        idleTimeoutMs: IDLE_TIMEOUT_MS,
+        onOpen: () => ctx.setState('connected'),
+        onOversized: () => events.recordsDropped({ [source]: 1 }, 'oversized', `an SSE event on ${key} exceeded the size bound and was skipped`),
+        onEvents: async (frames) => {
+          // A stopped stream hands nothing more on: its successor resumes from what was handed.
+          if (signal.aborted || ended) return;
+          const acc = emptyAccumulated();
+          let received = 0;
+          for (const frame of frames) {
+            const parsed = parseHill90Frame(frame);
+            if (parsed.kind === 'unknown_event') {
+              events.unknownEvent(source, key, parsed.type);
+              continue;
+            }
+            if (parsed.kind === 'error') {
+              platformError(parsed.message);
+              lastError = parsed.message;
+              if (parsed.credentialExpired) credentialExpired = true;
+              continue;
+            }
+            if (parsed.kind === 'end') {
+              ended = true;
+              connection.abort();
+              break;
+            }
+            received++;
+            let id = parsed.id;
+            let family: Family;
+            if (id === undefined) {
+              const digest = entryHash('raw', parsed.data);
+              const k = (rawSeen.get(digest) ?? 0) + 1;
+              rawSeen.set(digest, k);
+              id = `raw:${digest}#${k}`;
+              family = 'container';
+            } else family = familyOf(id);
+            if (!cursor.admit(id, family, parsed.timeMs)) {
+              acc.duplicates++;
+              watch.known(family);
+              continue;
+            }
+            if (watch.fresh(family)) {
+              events.gap(source, key, `reconnected and none of the ${target.tail} replayed ${family} events was handed off before: events in between may be lost (raise tail, max 5000)`);
+            }
+            acc.moved = true;
+            if (parsed.entry.parseError) events.parseError(source, key, parsed.entry.body);
+            acc.entries.push(parsed.entry);
+            acc.bytes += parsed.entry.body.length;
+            if (acc.entries.length >= MAX_EMIT || acc.bytes >= MAX_EMIT_BYTES) {
+              if (await handOn(acc)) delivered = true;
+              if (signal.aborted) break;
+            }
+          }
+          events.recordsReceived(source, received);
+          if (!signal.aborted && (await handOn(acc))) delivered = true;
+        },
+      });
+      if (ended) return { kind: 'finished', reason: 'the agent event stream ended (event: end)' };
+      if (credentialExpired) {
+        // Not an auth failure: the token simply lived its life. Reconnect with a fresh one; the
+        // connection was healthy until then, so the backoff starts over (delivered: true).
+        client.tokens.invalidate(token);
+        return { kind: 'retry', reason: 'credential expired; reconnecting with a fresh token', delivered: true };
+      }
+      if (lastError !== undefined && end.kind !== 'http_error') {
+        return { kind: 'retry', reason: `server reported an error and closed the stream: ${lastError}`, delivered };
+      }
+      switch (end.kind) {
+        case 'ended':
+          return { kind: 'retry', baseDelayMs: end.retryMs, reason: 'server closed the stream', delivered };
+        case 'network_error':
+          return { kind: 'retry', baseDelayMs: end.retryMs, reason: end.error.message, delivered };
+        case 'http_error':
+          if (end.status === 401) client.tokens.invalidate(token);
+          return outcomeForStatus(end.status, end.headers, end.body);
+      }
+    },
+  };
+}
