@@ -3,30 +3,38 @@
  * Stream key: `<source>/<agent>/<session>`.
  */
 import type { FoundrySourceConfig } from '../../config/schema.ts';
-import { SourceUnavailableError } from '../errors.ts';
 import type { SourceDeps } from '../registry.ts';
 import type { Source, StreamSpec } from '../types.ts';
+import { createAzureTokenProvider } from './azure-token.ts';
 import { FoundryClient, type TokenProvider } from './client.ts';
 import { createFoundryFollower } from './follower.ts';
 
 /** Session statuses whose log will not come back (PLATFORMS §1.7); others are followed. */
 const GONE = new Set(['deleting', 'deleted', 'expired']);
 
-function tokenProvider(config: FoundrySourceConfig): TokenProvider {
+function tokenProvider(config: FoundrySourceConfig, deps: SourceDeps): TokenProvider {
   const auth = config.auth;
   if (auth.type === 'bearer') {
     const token = auth.token;
     return { getToken: () => Promise.resolve(token) };
   }
-  throw new SourceUnavailableError(
-    `auth type "${auth.type}" is not available in this version yet (Entra ID comes with the operations work)`,
-    ['auth', 'type'],
-    'use auth: {type: bearer, token: ${env:FOUNDRY_TOKEN}} with a token from `az account get-access-token --resource https://ai.azure.com`',
-  );
+  // Entra ID: a failure is counted and logged (once a minute) as an auth failure of this source;
+  // the caller's reconnect or discovery backoff retries it.
+  const azure = createAzureTokenProvider();
+  return {
+    async getToken(signal) {
+      try {
+        return await azure.getToken(signal);
+      } catch (error) {
+        if (!signal.aborted) deps.events.tokenFailed(config.name, (error as Error).message);
+        throw error;
+      }
+    },
+  };
 }
 
 export function createFoundrySource(config: FoundrySourceConfig, deps: SourceDeps): Source {
-  const client = new FoundryClient(config, tokenProvider(config));
+  const client = new FoundryClient(config, tokenProvider(config, deps));
   const agent = config.agent;
 
   function spec(version: string, session: string): StreamSpec {
