@@ -1,0 +1,183 @@
+/**
+ * Follows one Daytona command log (or the entrypoint log): one call of `connect` is one WebSocket
+ * connection with `X-Daytona-Split-Output: true`. Every connection replays the log from byte 0;
+ * the byte-offset cursor skips what was handed off. When the command has ended (close 1000, or a
+ * socket that stays open after the exit code appeared) the log is reconciled against one
+ * snapshot, its unterminated tail flushed, and a final `command exited with code N` record closes it.
+ */
+import { outcomeForStatus } from '../shared/http-outcome.ts';
+import { readWebSocket } from '../shared/websocket-reader.ts';
+import type { LogEntry, StreamContext, StreamFollower, StreamOutcome } from '../types.ts';
+import type { DaytonaClient, HttpResult, Toolbox } from './client.ts';
+import { parseCursor, serializeCursor, type DaytonaPosition } from './cursor.ts';
+import type { Line } from './lines.ts';
+import { createLogParser, type LogParser } from './log-parser.ts';
+
+/** Lines and body bytes per hand-off: small enough that one hand-off never dominates a batch. */
+const MAX_EMIT = 512;
+const MAX_EMIT_BYTES = 512 * 1024;
+
+export interface DaytonaFollowerTiming {
+  /** Silence on an open socket after which the command's status is checked (the stays-open fallback). */
+  quietMs: number;
+}
+
+export const DEFAULT_FOLLOWER_TIMING: DaytonaFollowerTiming = { quietMs: 2000 };
+
+export interface DaytonaStreamTarget {
+  sourceName: string;
+  toolbox: Toolbox;
+  /** A session command, or the sandbox's entrypoint. */
+  kind: 'command' | 'entrypoint';
+  sessionId: string;
+  commandId: string;
+  /** Called once the stream is finished for good, so discovery does not list it again. */
+  onFinished?(): void;
+}
+
+export function createDaytonaFollower(
+  client: DaytonaClient,
+  target: DaytonaStreamTarget,
+  ctx: StreamContext,
+  timing: DaytonaFollowerTiming = DEFAULT_FOLLOWER_TIMING,
+): StreamFollower {
+  const { events, sink, signal } = ctx;
+  const source = target.sourceName;
+  const key = ctx.descriptor.key;
+  const logsPath =
+    target.kind === 'entrypoint'
+      ? '/process/session/entrypoint/logs'
+      : `/process/session/${encodeURIComponent(target.sessionId)}/command/${encodeURIComponent(target.commandId)}/logs`;
+  let position: DaytonaPosition = parseCursor(ctx.checkpoint);
+
+  /** The command's exit code (undefined while it runs), or the HTTP error. */
+  const exitStatus = async (): Promise<HttpResult<number | undefined>> => {
+    if (target.kind === 'entrypoint') {
+      const session = await client.getEntrypoint(target.toolbox, signal);
+      if (!session.ok) return session;
+      const command = session.value?.commands.find((c) => c.id === target.commandId) ?? session.value?.commands[0];
+      return { ok: true, value: command?.exitCode };
+    }
+    const command = await client.getCommand(target.toolbox, target.sessionId, target.commandId, signal);
+    return command.ok ? { ok: true, value: command.value?.exitCode } : command;
+  };
+
+  const entryOf = (line: Line): LogEntry => {
+    const entry: LogEntry = { body: line.text };
+    if (line.channel !== 'unknown') entry.iostream = line.channel;
+    // Bytes before any marker, or not UTF-8: kept as text, flagged and counted.
+    if (line.channel === 'unknown' || line.invalidUtf8) {
+      entry.parseError = true;
+      events.parseError(source, key, line.text);
+    }
+    return entry;
+  };
+
+  /** Hand lines off in bounded slices, each with the cursor that covers it. */
+  const handOff = async (parser: LogParser, lines: Line[]): Promise<boolean> => {
+    let from = 0;
+    while (from < lines.length && !signal.aborted) {
+      let to = from;
+      let bytes = 0;
+      while (to < lines.length && to - from < MAX_EMIT && bytes < MAX_EMIT_BYTES) bytes += lines[to++]!.text.length;
+      const slice = lines.slice(from, to);
+      const next = parser.positionAfter(slice, lines.slice(to));
+      await sink.emit(slice.map(entryOf), serializeCursor(next));
+      position = next;
+      from = to;
+    }
+    return from > 0;
+  };
+
+  /** The command ended: read what the socket may have missed, flush the tail, close with the exit record. */
+  const finish = async (parser: LogParser, exitCode: number): Promise<StreamOutcome> => {
+    const snapshot = await client.snapshot(logsPath, target.toolbox, signal);
+    let lines: Line[] = [];
+    let repeats = 0;
+    if (snapshot.ok && snapshot.value.length > parser.received) {
+      const more = parser.feed(snapshot.value.subarray(parser.received));
+      lines = more.lines;
+      repeats += more.repeats;
+    }
+    const tail = parser.finish();
+    lines.push(...tail.lines);
+    repeats += tail.repeats;
+    events.recordsReceived(source, lines.length + repeats);
+    events.recordsSkipped(source, 'dedupe', repeats);
+    if (signal.aborted) return { kind: 'retry', reason: 'stopping', delivered: false };
+    const exit: LogEntry = {
+      body: `command exited with code ${exitCode}`,
+      level: exitCode === 0 ? 'INFO' : 'ERROR',
+      attributes: { 'process.exit.code': exitCode },
+    };
+    // One hand-off: the flushed lines all end at the log's end, so they must not be split.
+    const next = { ...parser.positionAfter(lines, []), exit: exitCode };
+    await sink.emit([...lines.map(entryOf), exit], serializeCursor(next));
+    position = next;
+    target.onFinished?.();
+    return { kind: 'finished', reason: `command exited with code ${exitCode}` };
+  };
+
+  return {
+    async connect(): Promise<StreamOutcome> {
+      if (position.exit !== undefined) {
+        target.onFinished?.();
+        return { kind: 'finished', reason: `command exited with code ${position.exit} (already delivered)` };
+      }
+      // The WebSocket API hides a refused handshake's status: ask the command first (401, 404, 429).
+      const before = await exitStatus();
+      if (!before.ok) return settle(outcomeForStatus(before.status, before.headers, before.body));
+
+      const parser = createLogParser(position);
+      let delivered = false;
+      const end = await readWebSocket({
+        url: client.followUrl(logsPath, target.toolbox),
+        headers: client.toolboxHeaders(),
+        signal,
+        quietMs: timing.quietMs,
+        onOpen: () => ctx.setState('connected'),
+        onFrames: async (frames) => {
+          const lines: Line[] = [];
+          let repeats = 0;
+          for (const frame of frames) {
+            const read = parser.feed(frame);
+            for (const l of read.lines) lines.push(l);
+            repeats += read.repeats;
+          }
+          events.recordsReceived(source, lines.length + repeats);
+          events.recordsSkipped(source, 'dedupe', repeats);
+          if (await handOff(parser, lines)) delivered = true;
+        },
+        // The stays-open fallback: a silent socket of a command that has an exit code is done.
+        onQuiet: async () => {
+          const status = await exitStatus();
+          return status.ok ? status.value !== undefined : status.status === 404;
+        },
+      });
+      if (signal.aborted || end.kind === 'aborted') return { kind: 'retry', reason: 'stopping', delivered };
+      if (end.kind === 'overflow') return { kind: 'retry', reason: 'frames arrived faster than they were handed off; reconnecting', delivered: true };
+      if (end.kind === 'closed' && !end.opened) return { kind: 'retry', reason: `WebSocket handshake failed (close ${end.code})`, delivered };
+      if (end.kind === 'closed' && end.code !== 1000) {
+        return { kind: 'retry', reason: `WebSocket closed with ${end.code}${end.reason ? `: ${end.reason}` : ''}`, delivered };
+      }
+
+      // Closed normally (1000), or stopped by the fallback: has the command ended?
+      const after = await exitStatus();
+      if (!after.ok) {
+        if (after.status === 404 || after.status === 410) {
+          // The session was deleted with its log: what was read is all there will be.
+          const tail = parser.finish();
+          if (tail.lines.length > 0) await handOff(parser, tail.lines);
+        }
+        return settle(outcomeForStatus(after.status, after.headers, after.body));
+      }
+      if (after.value === undefined) return { kind: 'retry', reason: 'socket closed while the command runs', delivered };
+      return finish(parser, after.value);
+    },
+  };
+
+  function settle(outcome: StreamOutcome): StreamOutcome {
+    if (outcome.kind === 'finished') target.onFinished?.();
+    return outcome;
+  }
+}
