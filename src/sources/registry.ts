@@ -7,6 +7,7 @@ import type { Logger } from '../telemetry/logger.ts';
 import type { Events } from '../telemetry/events.ts';
 import type { Source } from './types.ts';
 import { createFoundrySource } from './foundry/index.ts';
+import { createAgentboxSource } from './agentbox/index.ts';
 import { createDaytonaSource } from './daytona/index.ts';
 import { createHill90Source } from './hill90/index.ts';
 import { SourceUnavailableError } from './errors.ts';
@@ -22,7 +23,7 @@ const FACTORIES: { [T in SourceConfig['type']]: Factory<T> | undefined } = {
   foundry: createFoundrySource,
   hill90: createHill90Source,
   daytona: createDaytonaSource,
-  agentbox: undefined,
+  agentbox: createAgentboxSource,
 };
 
 export { SourceUnavailableError };

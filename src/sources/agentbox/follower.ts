@@ -1,0 +1,111 @@
+/**
+ * `follow: true`: one container's log over the NDJSON `/logs/stream` route (PLATFORMS §4.7),
+ * with the same window cursor as polling. Every connection starts with the last `lines` lines:
+ * they are held until the replay is over (a line newer than the cursor, `lines` lines, or a
+ * pause), then placed as one window; later lines are live. Where the deployment has no such
+ * route (404/405) the stream falls back to polling, said once.
+ */
+import { outcomeForStatus } from '../shared/http-outcome.ts';
+import type { LogEntry, StreamContext, StreamFollower, StreamOutcome } from '../types.ts';
+import type { AgentboxClient } from './client.ts';
+import { readNdjson } from './ndjson-reader.ts';
+import { parseNdjsonLine, type ParsedLine } from './parser.ts';
+import { createPoller, type PollState } from './poller.ts';
+import type { ContainerTarget } from './target.ts';
+
+/** No byte for this long: the connection is taken for dead and opened again (the replay is deduped). */
+const IDLE_TIMEOUT_MS = 10 * 60_000;
+/** A pause this long after the first lines ends the replay. */
+const REPLAY_QUIET_MS = 250;
+
+export function createFollower(client: AgentboxClient, target: ContainerTarget, ctx: StreamContext, state: PollState): StreamFollower {
+  const { events, sink, signal, logger } = ctx;
+  const source = target.sourceName;
+  const key = ctx.descriptor.key;
+  const poller = createPoller(client, target, ctx, state);
+  const cursor = state.cursor;
+  const logSource = target.runtime !== undefined ? 'runtime' : 'live';
+  let polling = false;
+
+  async function emit(lines: ParsedLine[], fresh: boolean[]): Promise<boolean> {
+    const out: LogEntry[] = [];
+    lines.forEach((l, i) => {
+      if (!fresh[i]) return;
+      if (l.entry.parseError) events.parseError(source, key, l.entry.body);
+      out.push(l.entry);
+    });
+    events.recordsReceived(source, lines.length);
+    events.recordsSkipped(source, 'dedupe', lines.length - out.length);
+    if (out.length === 0) return false;
+    await sink.emit(out, cursor.serialize());
+    return true;
+  }
+
+  async function follow(): Promise<StreamOutcome> {
+    let delivered = false;
+    let held: ParsedLine[] | undefined = [];
+    let systemLogged = false;
+
+    const release = async (): Promise<void> => {
+      if (held === undefined) return;
+      const window = held;
+      held = undefined;
+      const { fresh, gap } = cursor.takeWindow(window.map((l) => ({ ts: l.ts, digest: l.digest })));
+      if (gap) events.gap(source, key, `no line of the ${window.length}-line replay was seen before; lines may be missing`);
+      if (await emit(window, fresh)) delivered = true;
+    };
+
+    const end = await readNdjson({
+      url: client.logsUrl({ sandbox: target.sandbox, container: target.container, lines: target.lines, runtime: target.runtime }, true),
+      headers: client.headers('application/x-ndjson'),
+      signal,
+      idleTimeoutMs: IDLE_TIMEOUT_MS,
+      quietMs: REPLAY_QUIET_MS,
+      onOpen: () => ctx.setState('connected'),
+      onQuiet: release,
+      onLines: async (texts) => {
+        if (signal.aborted) return;
+        const live: ParsedLine[] = [];
+        for (const text of texts) {
+          const item = parseNdjsonLine(text, target.container, logSource, target.runtime === undefined);
+          if (item.kind === 'meta') continue;
+          if (item.kind === 'system') {
+            // In-band errors are the server's, not the agent's output: logged, not exported.
+            if (!systemLogged) logger.warn({ event: 'agentbox.stream_error', source, stream: key, message: item.message.slice(0, 300) }, 'AgentBox reported an error in the log stream');
+            systemLogged = true;
+            continue;
+          }
+          if (item.line.container !== undefined && item.line.container !== target.container) continue;
+          if (held === undefined) {
+            live.push(item.line);
+            continue;
+          }
+          held.push(item.line);
+          const newest = cursor.newest;
+          const pastCursor = item.line.ts !== undefined && (newest === undefined || item.line.ts > newest);
+          if (!cursor.hasHistory || pastCursor || held.length > target.lines) await release();
+        }
+        if (live.length > 0 && (await emit(live, cursor.takeLive(live.map((l) => ({ ts: l.ts, digest: l.digest })))))) delivered = true;
+      },
+    });
+    // The connection ended before the replay was placed: place what came.
+    if (!signal.aborted) await release();
+    switch (end.kind) {
+      case 'ended':
+        return { kind: 'retry', reason: 'server closed the log stream', delivered };
+      case 'network_error':
+        return { kind: 'retry', reason: end.error.message, delivered };
+      case 'http_error':
+        if (end.status === 404 || end.status === 405) {
+          polling = true;
+          logger.warn({ event: 'agentbox.no_stream_route', source, stream: key, status: end.status }, 'the deployment has no /logs/stream route; polling instead');
+          return poller.connect();
+        }
+        return outcomeForStatus(end.status, end.headers, end.body);
+    }
+  }
+
+  return {
+    connect: () => (polling ? poller.connect() : follow()),
+  };
+}
