@@ -30,6 +30,7 @@ function applies(failure: Failure, route: DaytonaRoute): boolean {
   if (failure.route === 'toolbox') return isToolboxRoute(route);
   if (failure.route === 'api') return route === 'sandbox-list' || route === 'sandbox-get' || route === 'toolbox-proxy-url';
   if (failure.route === 'logs') return route === 'logs' || route === 'entrypoint-logs';
+  if (failure.route === 'stream') return route === 'logs' || route === 'entrypoint-logs' || route === 'command-get' || route === 'entrypoint-get';
   return failure.route === route;
 }
 

@@ -42,8 +42,12 @@ export type DaytonaRoute =
   | 'entrypoint-logs'
   | 'unknown';
 
-/** Which requests a scripted failure applies to: a route, all toolbox routes, all API routes, or any. */
-export type FailRoute = DaytonaRoute | 'toolbox' | 'api' | 'any';
+/**
+ * Which requests a scripted failure applies to: a route; `logs` (command and entrypoint logs);
+ * `stream` (what a follower asks per connection: logs and the command/entrypoint status);
+ * all toolbox routes; all API routes; or any.
+ */
+export type FailRoute = DaytonaRoute | 'stream' | 'toolbox' | 'api' | 'any';
 
 export interface EmulatorFailOptions extends FailOptions {
   /** Default `logs` (command and entrypoint log requests, HTTP or WebSocket). */
