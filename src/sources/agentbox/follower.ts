@@ -18,6 +18,21 @@ const IDLE_TIMEOUT_MS = 10 * 60_000;
 /** A pause this long after the first lines ends the replay. */
 const REPLAY_QUIET_MS = 250;
 
+/**
+ * A deployment without the route answers the router's own 404 (plain text) or 405; a 404 with the
+ * platform's `{"error": …}` body is about the sandbox (gone), which finishes the stream.
+ */
+function routeMissing(status: number, body: string): boolean {
+  if (status === 405) return true;
+  if (status !== 404) return false;
+  try {
+    const parsed = JSON.parse(body) as { error?: unknown };
+    return typeof parsed.error !== 'string';
+  } catch {
+    return true;
+  }
+}
+
 export function createFollower(client: AgentboxClient, target: ContainerTarget, ctx: StreamContext, state: PollState): StreamFollower {
   const { events, sink, signal, logger } = ctx;
   const source = target.sourceName;
@@ -88,15 +103,17 @@ export function createFollower(client: AgentboxClient, target: ContainerTarget, 
         if (live.length > 0 && (await emit(live, cursor.takeLive(live.map((l) => ({ ts: l.ts, digest: l.digest })))))) delivered = true;
       },
     });
-    // The connection ended before the replay was placed: place what came.
-    if (!signal.aborted) await release();
     switch (end.kind) {
       case 'ended':
+        // The server ended the replay itself: what came is the whole window.
+        if (!signal.aborted) await release();
         return { kind: 'retry', reason: 'server closed the log stream', delivered };
       case 'network_error':
+        // Cut inside the replay: the held lines are only its start, which cannot be placed against
+        // the tail; they are dropped here and the next connection replays them.
         return { kind: 'retry', reason: end.error.message, delivered };
       case 'http_error':
-        if (end.status === 404 || end.status === 405) {
+        if (routeMissing(end.status, end.body)) {
           polling = true;
           logger.warn({ event: 'agentbox.no_stream_route', source, stream: key, status: end.status }, 'the deployment has no /logs/stream route; polling instead');
           return poller.connect();

@@ -41,6 +41,18 @@ export function createAgentboxSource(config: AgentboxSourceConfig, _deps: Source
     };
   }
 
+  const named = config.sandbox;
+  if (named !== undefined && config.container !== undefined) {
+    const container = config.container;
+    // One named stream: listed once; its own polls tell when the sandbox is gone (404).
+    return {
+      async listStreams(signal) {
+        const sandbox = await client.getSandbox(named, signal);
+        return [spec({ sandbox: { ...(sandbox ?? { status: 'Unknown', namespace: undefined, podName: undefined, pool: undefined, containers: [] }), id: named }, container })];
+      },
+    };
+  }
+
   return {
     discoverIntervalMs: Math.max(MIN_DISCOVER_MS, config.poll_interval),
     async listStreams(signal) {
