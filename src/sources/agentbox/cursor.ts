@@ -39,6 +39,7 @@ interface Serialized {
   at: number;
   total: number;
   tail: string[];
+  cut?: boolean;
 }
 
 /**
@@ -68,6 +69,11 @@ export class WindowCursor {
   /** Lines handed off in all (bounds the content alignment). */
   #total: number;
   #tail: string[];
+  /**
+   * A gap left the window's start inside the group at the newest timestamp: the group's start is
+   * lost, so a wider window would bring back lines declared missing, out of order. Not widened.
+   */
+  #cutGroup: boolean;
 
   private constructor(value: Serialized | undefined) {
     this.#ts = TimestampCursor.parse(value?.ts);
@@ -75,6 +81,7 @@ export class WindowCursor {
     this.#atNewest = value?.at ?? 0;
     this.#total = value?.total ?? 0;
     this.#tail = value?.tail ?? [];
+    this.#cutGroup = value?.cut ?? false;
   }
 
   static parse(serialized: string | undefined): WindowCursor {
@@ -98,7 +105,7 @@ export class WindowCursor {
    */
   needsWiderWindow(entries: readonly WindowEntry[], lines: number): boolean {
     const first = entries[0]?.ts;
-    return entries.length >= lines && first !== undefined && first === this.#newest;
+    return !this.#cutGroup && entries.length >= lines && first !== undefined && first === this.#newest;
   }
 
   /** A window: a suffix of the log, as a poll or a follow connection's start brings it. */
@@ -124,7 +131,10 @@ export class WindowCursor {
       if (newest !== undefined && first > newest) gap = true;
       this.#ts.startConnection();
     }
-    return { fresh: this.#admitTimed(entries, newest), gap };
+    const fresh = this.#admitTimed(entries, newest);
+    if (gap) this.#cutGroup = entries[0]?.ts === this.#newest;
+    else if (this.#newest !== newest) this.#cutGroup = false;
+    return { fresh, gap };
   }
 
   /** Lines that follow a window on the same connection (follow mode). */
@@ -184,6 +194,7 @@ export class WindowCursor {
       at: this.#atNewest,
       total: this.#total,
       tail: this.#tail.slice(-TAIL_LENGTH),
+      ...(this.#cutGroup ? { cut: true } : {}),
     };
     return JSON.stringify(value);
   }
