@@ -18,7 +18,7 @@ export interface ServerWebSocket {
   send(bytes: Uint8Array): Promise<void>;
   /** A close frame with `code`, then the TCP connection ends once the client answers (or soon after). */
   close(code: number, reason?: string): void;
-  /** Cut the TCP connection without a close frame (the client sees 1006). */
+  /** End the TCP connection without a close frame, after what was written (the client sees 1006). */
   destroy(): void;
   /** Resolves when the connection is gone, however it ended. */
   readonly closed: Promise<void>;
@@ -130,7 +130,8 @@ function wrap(socket: Duplex, head: Buffer): ServerWebSocket {
     },
     destroy() {
       open = false;
-      socket.destroy();
+      socket.end();
+      setTimeout(() => socket.destroy(), 1000).unref();
     },
   };
 }
