@@ -119,15 +119,6 @@ describe('commands', () => {
       expect(r.status, `${example}: ${r.stderr}`).toBe(0);
     }
   });
-
-  it('a source type that is not available yet fails run with exit 2 and says so', () => {
-    const file = join(dir, 'hill90.yaml');
-    writeFileSync(file, `sources:\n  - name: agents\n    type: hill90\n    auth: {type: bearer, token: ${SECRET}}\nserver: {listen: ""}\nstorage: {dir: ${dir}/h}\n`);
-    const r = runCli(['run', '--config', file]);
-    expect(r.status).toBe(2);
-    expect(r.stderr).toContain('not available in this version yet');
-    expect(r.stderr).not.toContain(SECRET);
-  });
 });
 
 describe('run, signals and checkpoints with the real CLI', () => {
