@@ -1,0 +1,143 @@
+/**
+ * What the Docker image does, without a Docker engine: compile, `npm pack` (so package.json
+ * `files` is what ships), install the tarball with production dependencies only and no
+ * scripts (the Dockerfile's runtime stage), then `validate` and a short `run` against the
+ * Foundry emulator and the OTLP receiver as a non-root user, and the Dockerfile's own
+ * HEALTHCHECK command against that daemon. Every bare import in the shipped JavaScript must be
+ * a Node built-in or a production dependency, so a runtime import of a devDependency fails
+ * here even on a code path the short run does not reach.
+ */
+import { spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process';
+import { chmodSync, chownSync, copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { builtinModules } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { generateLines } from '../../src/emulators/foundry.ts';
+import { ROOT } from '../helpers/cli.ts';
+import { TOKEN, foundryConfigYaml, startRig, type Rig } from '../helpers/harness.ts';
+
+const NOBODY = 65534;
+const asRoot = process.getuid?.() === 0;
+const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { dependencies: Record<string, string>; devDependencies: Record<string, string> };
+
+function sh(command: string, args: string[], cwd: string): SpawnSyncReturns<string> {
+  const r = spawnSync(command, args, { cwd, encoding: 'utf8', timeout: 120_000, env: { ...process.env, npm_config_update_notifier: 'false' } });
+  if (r.status !== 0) throw new Error(`${command} ${args.join(' ')} failed (${r.status}): ${r.stderr}${r.stdout}`);
+  return r;
+}
+
+/** `node …` as the image runs it: non-root (when we are root), a clean environment. */
+function nodeArgs(args: string[]): [string, string[]] {
+  return asRoot
+    ? ['setpriv', [`--reuid=${NOBODY}`, `--regid=${NOBODY}`, '--clear-groups', '--', process.execPath, ...args]]
+    : [process.execPath, args];
+}
+const imageEnv = (extra: Record<string, string> = {}): NodeJS.ProcessEnv => ({ PATH: process.env.PATH, NODE_ENV: 'production', ...extra });
+
+function jsFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? jsFiles(join(dir, e.name)) : e.name.endsWith('.js') ? [join(dir, e.name)] : [],
+  );
+}
+
+const work = mkdtempSync(join(tmpdir(), 'ale-image-'));
+let rig: Rig | undefined;
+afterAll(async () => {
+  await rig?.close();
+  rmSync(work, { recursive: true, force: true });
+});
+
+describe('production install (what the Docker image runs)', () => {
+  it('runs validate and run from a production-only install as a non-root user', async () => {
+    // 1. Build and pack, like the build stage (type checks are `npm test`'s typecheck step).
+    const stage = join(work, 'stage');
+    mkdirSync(stage);
+    for (const f of ['package.json', 'package-lock.json', 'README.md']) copyFileSync(join(ROOT, f), join(stage, f));
+    cpSync(join(ROOT, 'config'), join(stage, 'config'), { recursive: true });
+    sh(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json', '--outDir', join(stage, 'dist'), '--noCheck'], ROOT);
+    sh('npm', ['pack', '--ignore-scripts', '--pack-destination', work], stage);
+    const tarball = readdirSync(work).find((f) => f.endsWith('.tgz'))!;
+
+    // 2. The runtime stage: unpack, production dependencies only, no scripts.
+    const app = join(work, 'app');
+    mkdirSync(app);
+    sh('tar', ['-xzf', join(work, tarball), '-C', app, '--strip-components=1'], work);
+    copyFileSync(join(ROOT, 'package-lock.json'), join(app, 'package-lock.json'));
+    sh('npm', ['ci', '--omit=dev', '--ignore-scripts', '--no-audit', '--no-fund', '--prefer-offline'], app);
+    // (Some devDependencies, like @opentelemetry/api, are also peers of production packages and get
+    // installed anyway; the import scan below still refuses them unless they are declared.)
+    for (const dev of ['typescript', 'vitest', 'eslint', 'node']) expect(existsSync(join(app, 'node_modules', dev)), `devDependency ${dev} installed`).toBe(false);
+    expect(existsSync(join(app, 'dist/main.js'))).toBe(true);
+    expect(existsSync(join(app, 'src'))).toBe(false);
+
+    // 3. Every bare import of the shipped code resolves to a built-in or a production dependency.
+    const allowed = new Set([...Object.keys(pkg.dependencies), ...builtinModules]);
+    const offenders: string[] = [];
+    for (const file of jsFiles(join(app, 'dist'))) {
+      const text = readFileSync(file, 'utf8');
+      // Static imports/exports start a line in tsc's output (comments do not); dynamic ones may be anywhere.
+      const statics = text.matchAll(/^(?:import|export)\b(?:[^;'"]*?\bfrom)?\s*['"]([^'"./][^'"]*)['"]/gm);
+      const dynamics = text.matchAll(/\b(?:import|require)\s*\(\s*['"]([^'"./][^'"]*)['"]\s*\)/g);
+      for (const m of [...statics, ...dynamics]) {
+        const spec = m[1]!;
+        if (spec.startsWith('node:')) continue;
+        const name = spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0]!;
+        if (!allowed.has(name)) offenders.push(`${file.slice(app.length + 1)}: ${spec}`);
+      }
+    }
+    expect(offenders, 'runtime imports of packages that are not production dependencies').toEqual([]);
+
+    // 4. The image's user owns only the storage volume; everything else is read-only to it.
+    const storage = join(work, 'var-lib');
+    mkdirSync(storage);
+    sh('chmod', ['-R', 'a+rX', work], work);
+    if (asRoot) chownSync(storage, NOBODY, NOBODY);
+
+    rig = await startRig();
+    const SESSION = { agent: 'support-agent', version: '4', id: 's_image' };
+    const lines = generateLines(2000);
+    rig.emulator.addSession(SESSION).append(...lines);
+    const configPath = join(work, 'config.yaml');
+    writeFileSync(
+      configPath,
+      foundryConfigYaml(rig, { session: SESSION })
+        .replace(`dir: ${rig.dir}/data`, `dir: ${storage}`)
+        .replace('server: {listen: ""}', 'server: {listen: "127.0.0.1:0"}')
+        .replace('log: {level: warn}', 'log: {level: info}'),
+    );
+    chmodSync(configPath, 0o644);
+    const env = imageEnv({ FOUNDRY_TOKEN: TOKEN, AGENT_LOG_EXPORTER_CONFIG: configPath });
+    const main = join(app, 'dist/main.js');
+
+    const [vCmd, vArgs] = nodeArgs([main, 'validate']);
+    const validate = spawnSync(vCmd, vArgs, { cwd: app, env, encoding: 'utf8', timeout: 30_000 });
+    expect(validate.status, validate.stderr).toBe(0);
+    expect(validate.stdout).toContain('source foundry-test (foundry)');
+
+    const [rCmd, rArgs] = nodeArgs([main]);
+    const daemon = spawn(rCmd, rArgs, { cwd: app, env, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    daemon.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const exited = new Promise<number | null>((resolve) => daemon.on('exit', (code) => resolve(code)));
+    try {
+      await rig.receiver.waitFor(lines.length, 30_000);
+      expect(rig.receiver.records.map((r) => r.body)).toEqual(lines.map((l) => l.message));
+      // The Dockerfile's HEALTHCHECK, verbatim, pointed at this daemon's port.
+      const url = /"event":"telemetry\.listening","url":"([^"]+)"/.exec(stderr)![1]!;
+      const healthcheck = JSON.parse(/HEALTHCHECK[^\n]*\n\s*CMD (\[.*\])/.exec(readFileSync(join(ROOT, 'Dockerfile'), 'utf8'))![1]!) as string[];
+      expect(healthcheck[0]).toBe('node');
+      const [hCmd, hArgs] = nodeArgs(healthcheck.slice(1));
+      const probe = spawnSync(hCmd, hArgs, { env: imageEnv({ AGENT_LOG_EXPORTER_HEALTHCHECK_URL: `${url}/healthz` }), timeout: 10_000 });
+      expect(probe.status).toBe(0);
+      const down = spawnSync(hCmd, hArgs, { env: imageEnv({ AGENT_LOG_EXPORTER_HEALTHCHECK_URL: 'http://127.0.0.1:9/healthz' }), timeout: 10_000 });
+      expect(down.status).toBe(1);
+    } finally {
+      daemon.kill('SIGTERM');
+    }
+    expect(await exited, stderr).toBe(0);
+    expect(existsSync(join(storage, 'state.db'))).toBe(true);
+    if (asRoot) expect(statSync(join(storage, 'state.db')).uid).toBe(NOBODY);
+    expect(stderr).not.toContain(TOKEN);
+  }, 120_000);
+});
