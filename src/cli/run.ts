@@ -5,7 +5,7 @@
  * exits at once (what is in the spool stays there).
  */
 import type { Config } from '../config/schema.ts';
-import { collectSecretValues } from '../config/redact.ts';
+import { collectSecretValues, redactText } from '../config/redact.ts';
 import { startDaemon, type Daemon } from '../lifecycle/daemon.ts';
 import { createReloader } from '../lifecycle/reload.ts';
 import { scrapeStatus } from '../lifecycle/scrape-status.ts';
@@ -31,7 +31,8 @@ export async function runCommand(configPath: string, env: NodeJS.ProcessEnv): Pr
   let server: TelemetryServer | undefined;
   if (config.server.listen !== '') {
     try {
-      server = await startTelemetryServer({ listen: config.server.listen, health, metrics, logger });
+      const redact = (text: string): string => redactText(text, secrets.values());
+      server = await startTelemetryServer({ listen: config.server.listen, health, metrics, logger, redact });
     } catch (error) {
       if (error instanceof TelemetryListenError) throw new CliError(error.message, EXIT_FATAL);
       throw error;

@@ -21,6 +21,8 @@ export interface TelemetryServerOptions {
   health: Health;
   metrics: Metrics;
   logger: Logger;
+  /** Scrubs secret values from every body (readiness quotes the endpoint's last error, which may echo a key). */
+  redact?: (text: string) => string;
 }
 
 /** The address could not be bound; `code` is the system's (EADDRINUSE, EACCES, EADDRNOTAVAIL). */
@@ -52,6 +54,7 @@ function send(res: ServerResponse, statusCode: number, contentType: string, body
 
 export async function startTelemetryServer(options: TelemetryServerOptions): Promise<TelemetryServer> {
   const { health, metrics, logger } = options;
+  const redact = options.redact ?? ((text: string) => text);
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = (req.url ?? '/').split('?')[0];
@@ -61,10 +64,10 @@ export async function startTelemetryServer(options: TelemetryServerOptions): Pro
         return send(res, 200, 'application/json', '{"status":"ok"}\n');
       case '/readyz': {
         const answer = health.readiness();
-        return send(res, answer.statusCode, 'application/json', JSON.stringify(answer.body) + '\n');
+        return send(res, answer.statusCode, 'application/json', redact(JSON.stringify(answer.body)) + '\n');
       }
       case '/metrics':
-        return send(res, 200, metrics.contentType, await metrics.text());
+        return send(res, 200, metrics.contentType, redact(await metrics.text()));
       default:
         return send(res, 404, 'text/plain', 'not found: try /healthz, /readyz or /metrics\n');
     }
