@@ -89,10 +89,10 @@ describe('shipped examples', () => {
         expect(c.env.find((e) => e.name === 'AGENT_LOG_EXPORTER_CONFIG')?.value).toBe('/etc/agent-log-exporter/config.yaml');
         for (const ref of c.envFrom) expect(names('Secret').has(ref.secretRef.name), ref.secretRef.name).toBe(true);
         for (const v of pod.volumes as Obj[]) {
-          const cm = (v.configMap as Obj | undefined)?.name;
-          if (cm) expect(names('ConfigMap').has(String(cm))).toBe(true);
-          const pvc = (v.persistentVolumeClaim as Obj | undefined)?.claimName;
-          if (pvc) expect(names('PersistentVolumeClaim').has(String(pvc))).toBe(true);
+          const cm = (v.configMap as { name?: string } | undefined)?.name;
+          if (cm) expect(names('ConfigMap').has(cm)).toBe(true);
+          const pvc = (v.persistentVolumeClaim as { claimName?: string } | undefined)?.claimName;
+          if (pvc) expect(names('PersistentVolumeClaim').has(pvc)).toBe(true);
         }
       }
     }
