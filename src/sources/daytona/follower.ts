@@ -20,9 +20,11 @@ const MAX_EMIT_BYTES = 512 * 1024;
 export interface DaytonaFollowerTiming {
   /** Silence on an open socket after which the command's status is checked (the stays-open fallback). */
   quietMs: number;
+  /** The checks then back off (doubling) up to this: a long silent command costs few requests. */
+  maxQuietCheckMs: number;
 }
 
-export const DEFAULT_FOLLOWER_TIMING: DaytonaFollowerTiming = { quietMs: 2000 };
+export const DEFAULT_FOLLOWER_TIMING: DaytonaFollowerTiming = { quietMs: 2000, maxQuietCheckMs: 60_000 };
 
 export interface DaytonaStreamTarget {
   sourceName: string;
@@ -130,6 +132,8 @@ export function createDaytonaFollower(
 
       const parser = createLogParser(position);
       let delivered = false;
+      let quietChecks = 0;
+      let nextQuietCheck = 0;
       const end = await readWebSocket({
         url: client.followUrl(logsPath, target.toolbox),
         headers: client.toolboxHeaders(),
@@ -137,6 +141,8 @@ export function createDaytonaFollower(
         quietMs: timing.quietMs,
         onOpen: () => ctx.setState('connected'),
         onFrames: async (frames) => {
+          quietChecks = 0;
+          nextQuietCheck = 0;
           const lines: Line[] = [];
           let repeats = 0;
           for (const frame of frames) {
@@ -150,6 +156,8 @@ export function createDaytonaFollower(
         },
         // The stays-open fallback: a silent socket of a command that has an exit code is done.
         onQuiet: async () => {
+          if (Date.now() < nextQuietCheck) return false;
+          nextQuietCheck = Date.now() + Math.min(timing.maxQuietCheckMs, timing.quietMs * 2 ** quietChecks++);
           const status = await exitStatus();
           return status.ok ? status.value !== undefined : status.status === 404;
         },

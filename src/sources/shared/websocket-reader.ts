@@ -5,7 +5,8 @@
  * pause the socket, so the queue is bounded: past `maxQueuedBytes` the reader closes the
  * connection and says so (`overflow`); only for streams that replay on reconnect.
  */
-import { WebSocket, type Dispatcher } from 'undici';
+import diagnostics from 'node:diagnostics_channel';
+import { ping, WebSocket, type Dispatcher } from 'undici';
 
 export type WebSocketEnd =
   /** The server closed (or the connection dropped: 1006). `opened`: the handshake had succeeded. */
@@ -25,13 +26,22 @@ export interface WebSocketRequest {
   onOpen?(): void;
   /** Frames in arrival order (text frames as UTF-8 bytes). */
   onFrames(frames: Uint8Array[]): Promise<void>;
-  /** Called after `quietMs` without a frame (and again every `quietMs`); resolving true closes the socket. */
+  /** Called after `quietMs` without a frame (and at most once per `quietMs` after that); resolving true closes the socket. */
   onQuiet?(): Promise<boolean>;
   quietMs?: number;
   maxQueuedBytes?: number;
+  /**
+   * After this long without a frame the reader sends a ping; when neither a frame nor the pong
+   * came within as long again, the connection counts as dead (a peer gone without a FIN) and
+   * ends as `closed` 1006. Default 30s.
+   */
+  keepaliveMs?: number;
 }
 
 const DEFAULT_MAX_QUEUED_BYTES = 64 * 1024 * 1024;
+const DEFAULT_KEEPALIVE_MS = 30_000;
+/** undici publishes received pongs only on this diagnostics channel. */
+const PONG_CHANNEL = 'undici:websocket:pong';
 const encoder = new TextEncoder();
 /** How long our own close waits for the server's close frame before giving up on it. */
 const CLOSE_WAIT_MS = 2000;
@@ -100,26 +110,47 @@ export async function readWebSocket(req: WebSocketRequest): Promise<WebSocketEnd
   const onAbort = (): void => stop({ kind: 'aborted' });
   req.signal.addEventListener('abort', onAbort, { once: true });
 
-  let quietTimer: NodeJS.Timeout | undefined;
-  let quietCheck: Promise<void> | undefined;
-  const armQuiet = (): void => {
-    if (!req.onQuiet || req.quietMs === undefined) return;
-    const quietMs = req.quietMs;
-    quietTimer = setInterval(() => {
-      if (!opened || closed || ending || quietCheck || Date.now() - lastFrameAt < quietMs) return;
-      quietCheck = req.onQuiet!().then(
-        (done) => {
-          quietCheck = undefined;
-          if (done && Date.now() - lastFrameAt >= quietMs) stop({ kind: 'stopped' });
-        },
-        () => {
-          quietCheck = undefined;
-        },
-      );
-    }, Math.max(10, Math.floor(quietMs / 4)));
-    quietTimer.unref();
+  const keepaliveMs = req.keepaliveMs ?? DEFAULT_KEEPALIVE_MS;
+  let lastAliveAt = Date.now();
+  let pingSentAt: number | undefined;
+  const onPong = (message: unknown): void => {
+    if ((message as { websocket?: unknown }).websocket === ws) lastAliveAt = Date.now();
   };
-  armQuiet();
+  diagnostics.subscribe(PONG_CHANNEL, onPong);
+
+  let quietCheck: Promise<void> | undefined;
+  let lastQuietAt = 0;
+  const quietMs = req.quietMs;
+  const tick = (): void => {
+    if (!opened || closed || ending) return;
+    const now = Date.now();
+    const alive = Math.max(lastAliveAt, lastFrameAt);
+    if (pingSentAt !== undefined && alive < pingSentAt && now - pingSentAt >= keepaliveMs) {
+      stop({ kind: 'closed', code: 1006, reason: 'no answer to a ping', opened: true });
+      return;
+    }
+    if (now - alive >= keepaliveMs && (pingSentAt === undefined || alive >= pingSentAt)) {
+      pingSentAt = now;
+      try {
+        ping(ws);
+      } catch {
+        // closing already
+      }
+    }
+    if (!req.onQuiet || quietMs === undefined || quietCheck || now - lastFrameAt < quietMs || now - lastQuietAt < quietMs) return;
+    lastQuietAt = now;
+    quietCheck = req.onQuiet().then(
+      (done) => {
+        quietCheck = undefined;
+        if (done && Date.now() - lastFrameAt >= quietMs) stop({ kind: 'stopped' });
+      },
+      () => {
+        quietCheck = undefined;
+      },
+    );
+  };
+  const timer = setInterval(tick, Math.max(10, Math.floor(Math.min(quietMs ?? keepaliveMs, keepaliveMs) / 4)));
+  timer.unref();
 
   try {
     for (;;) {
@@ -130,7 +161,7 @@ export async function readWebSocket(req: WebSocketRequest): Promise<WebSocketEnd
         await req.onFrames(frames);
         continue;
       }
-      if (closed || req.signal.aborted) break;
+      if (closed || ending || req.signal.aborted) break;
       await new Promise<void>((resolve) => {
         wake = resolve;
       });
@@ -144,7 +175,8 @@ export async function readWebSocket(req: WebSocketRequest): Promise<WebSocketEnd
     if (req.signal.aborted) return { kind: 'aborted' };
     return { kind: 'closed', code: closed!.code, reason: closed!.reason, opened };
   } finally {
-    clearInterval(quietTimer);
+    clearInterval(timer);
+    diagnostics.unsubscribe(PONG_CHANNEL, onPong);
     req.signal.removeEventListener('abort', onAbort);
     if (!closed) {
       try {
