@@ -66,6 +66,30 @@ describe('AgentBox follow mode', () => {
     expect(sb.streamConnections).toBeGreaterThanOrEqual(5);
   });
 
+  it('a replay after a restart: a burst of exactly lines is no gap, a bigger one is one gap, each line once', async () => {
+    rig = await startAgentboxRig();
+    const sb = rig.emulator.addSandbox({ id: 'sb-g' });
+    sb.append('sandbox', ['start']);
+    const config = '    sandbox: sb-g\n    container: sandbox\n    follow: true\n    lines: 3\n    poll_interval: 50ms\n';
+    const first = rig.run(config);
+    await rig.receiver.waitFor(1, 10_000);
+    await first.daemon.shutdown(5000);
+    sb.append('sandbox', ['e1', 'e2', 'e3']);
+    const second = rig.run(config);
+    await rig.receiver.waitFor(4, 10_000);
+    await settle(400);
+    expect(second.events.total('agentlog_gaps_total')).toBe(0);
+    await second.daemon.shutdown(5000);
+    sb.append('sandbox', ['o1', 'o2', 'o3', 'o4', 'o5']);
+    const third = rig.run(config);
+    await rig.receiver.waitFor(8, 10_000);
+    sb.append('sandbox', ['live']);
+    await rig.receiver.waitFor(9, 10_000);
+    await settle(400);
+    expect(rig.receiver.records.map((r) => r.body)).toEqual(['start', 'e1', 'e2', 'e3', 'o2', 'o3', 'o4', 'o5', 'live']);
+    expect(third.events.total('agentlog_gaps_total')).toBe(1);
+  });
+
   it('falls back to polling where the deployment has no stream route', async () => {
     rig = await startAgentboxRig({ faults: { streamRoute: false } });
     const sb = rig.emulator.addSandbox({ id: 'sb-p' });

@@ -48,7 +48,8 @@ describe('AgentBox polling', () => {
     for (const req of rig.emulator.requests) expect(req.headers['agentbox-api-key']).toBe('agbx_e2e_key_41d9');
     const logs = rig.emulator.requests.filter((r) => r.route === 'logs');
     expect(new Set(logs.map((r) => r.query.container))).toEqual(new Set(['sandbox', 'egress-proxy']));
-    expect(logs.every((r) => r.query.lines === '1000')).toBe(true);
+    // The first poll asks `lines`; once lines were seen, one more (the overlap that tells a gap).
+    expect(logs.filter((r) => r.query.container === 'sandbox').map((r) => r.query.lines).slice(0, 2)).toEqual(['1000', '1001']);
   });
 
   it('identical lines at one timestamp arrive exactly once across many polls of a small window, and across a restart', async () => {
@@ -108,8 +109,48 @@ describe('AgentBox polling', () => {
     sb.append('sandbox', burst.slice(5));
     await until(() => rig!.receiver.records.length >= 4, 'the window after the burst');
     await settle(700);
-    expect(rig.receiver.records.map((r) => r.body)).toEqual(['before', 'burst 7', 'burst 8', 'burst 9']);
+    expect(rig.receiver.records.map((r) => r.body)).toEqual(['before', 'burst 6', 'burst 7', 'burst 8', 'burst 9']);
     expect(daemon.events.total('agentlog_gaps_total', { source: 'boxes' })).toBe(1);
+  });
+
+  it('lines: 1 and a burst of exactly lines: every line once, no gap', async () => {
+    rig = await startAgentboxRig();
+    const sb = rig.emulator.addSandbox({ id: SB });
+    const expected = ['boot'];
+    sb.append('sandbox', ['boot']);
+    const daemon = rig.run(`    sandbox: ${SB}\n    container: sandbox\n    lines: 1\n    poll_interval: 40ms\n`);
+    await rig.receiver.waitFor(1, 10_000);
+    for (let i = 0; i < 8; i++) {
+      sb.append('sandbox', [`one ${i}`]);
+      expected.push(`one ${i}`);
+      await until(() => rig!.receiver.records.length >= expected.length, `${expected.length} records`);
+    }
+    await settle(200);
+    expect(rig.receiver.records.map((r) => r.body)).toEqual(expected);
+    expect(daemon.events.total('agentlog_gaps_total')).toBe(0);
+  });
+
+  it('a container restart whose log starts over: its lines once, no gap; a burst while the daemon was down: one gap, once', async () => {
+    rig = await startAgentboxRig();
+    const sb = rig.emulator.addSandbox({ id: SB });
+    sb.append('sandbox', ['a', 'b', 'c']);
+    const config = `    sandbox: ${SB}\n    container: sandbox\n    lines: 3\n    poll_interval: 30ms\n`;
+    const first = rig.run(config);
+    await rig.receiver.waitFor(3, 10_000);
+    sb.restartContainer('sandbox');
+    sb.append('sandbox', ['a']);
+    sb.append('sandbox', ['restarted']);
+    await rig.receiver.waitFor(5, 10_000);
+    await settle(200);
+    expect(first.events.total('agentlog_gaps_total')).toBe(0);
+    await first.daemon.shutdown(5000);
+    const burst = Array.from({ length: 6 }, (_, i) => `burst ${i}`);
+    sb.append('sandbox', burst);
+    const second = rig.run(config);
+    await rig.receiver.waitFor(9, 10_000);
+    await settle(400);
+    expect(rig.receiver.records.map((r) => r.body)).toEqual(['a', 'b', 'c', 'a', 'restarted', 'burst 2', 'burst 3', 'burst 4', 'burst 5']);
+    expect(second.events.total('agentlog_gaps_total')).toBe(1);
   });
 
   it('keeps malformed entries and a non-JSON answer as raw bodies with parse_error, once', async () => {

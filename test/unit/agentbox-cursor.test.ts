@@ -13,12 +13,13 @@ const entry = (l: Line): WindowEntry => ({ ts: l.time === undefined ? undefined 
 
 /** Poll the log's last `n` lines through a cursor, widened as the poller does; returns what was new. */
 function poll(cursor: WindowCursor, log: readonly Line[], n: number, widen = true): { fresh: Line[]; gap: boolean } {
-  let window = log.slice(Math.max(0, log.length - n));
-  for (let lines = n; widen && cursor.needsWiderWindow(window.map(entry), lines); ) {
+  let lines = cursor.requestLines(n);
+  let window = log.slice(Math.max(0, log.length - lines));
+  while (widen && cursor.needsWiderWindow(window.map(entry), lines)) {
     lines *= 2;
     window = log.slice(Math.max(0, log.length - lines));
   }
-  const result = cursor.takeWindow(window.map(entry));
+  const result = cursor.takeWindow(window.map(entry), lines);
   return { fresh: window.filter((_, i) => result.fresh[i]), gap: result.gap };
 }
 
@@ -89,8 +90,43 @@ describe('AgentBox window cursor with timestamps', () => {
     for (let i = 0; i < 10; i++) log.push({ time: at(2 + i), text: `burst ${i}` });
     const { fresh, gap } = poll(cursor, log, 3);
     expect(gap).toBe(true);
-    expect(fresh.map((l) => l.text)).toEqual(['burst 7', 'burst 8', 'burst 9']);
+    // One line more than `lines` is asked once lines were seen: it tells "exactly lines" from "more".
+    expect(fresh.map((l) => l.text)).toEqual(['burst 6', 'burst 7', 'burst 8', 'burst 9']);
     expect(poll(cursor, log, 3)).toEqual({ fresh: [], gap: false });
+  });
+
+  it('lines: 1 — one new line per poll is no gap', () => {
+    const log: Line[] = [{ time: at(0), text: 'boot' }];
+    const cursor = WindowCursor.parse(undefined);
+    const delivered: Line[] = [];
+    for (let i = 1; i <= 20; i++) {
+      const { fresh, gap } = poll(cursor, log, 1);
+      expect(gap).toBe(false);
+      delivered.push(...fresh);
+      log.push({ time: at(i), text: i % 3 ? 'tick' : `line ${i}` });
+    }
+    delivered.push(...poll(cursor, log, 1).fresh);
+    expect(delivered).toEqual(log);
+  });
+
+  it('a burst of exactly `lines` lines between two polls is no gap; one more is one gap', () => {
+    const log: Line[] = [{ time: at(0), text: 'first' }];
+    const cursor = WindowCursor.parse(undefined);
+    poll(cursor, log, 3);
+    log.push(...[1, 2, 3].map((i) => ({ time: at(i), text: `exact ${i}` })));
+    expect(poll(cursor, log, 3)).toEqual({ fresh: log.slice(1), gap: false });
+    log.push(...[4, 5, 6, 7].map((i) => ({ time: at(i), text: `over ${i}` })));
+    expect(poll(cursor, log, 3).gap).toBe(true);
+  });
+
+  it('a container restart whose log starts over, shorter than the window: its lines are new, no gap', () => {
+    const log: Line[] = [1, 2, 3, 4, 5].map((i) => ({ time: at(i), text: `old ${i}` }));
+    const cursor = WindowCursor.parse(undefined);
+    poll(cursor, log, 10);
+    const restarted: Line[] = [{ time: at(9), text: 'old 1' }, { time: at(9), text: 'boot' }];
+    expect(poll(cursor, restarted, 10)).toEqual({ fresh: restarted, gap: false });
+    restarted.push({ time: at(10), text: 'work' });
+    expect(poll(cursor, restarted, 10)).toEqual({ fresh: [restarted[2]], gap: false });
   });
 });
 
@@ -130,7 +166,7 @@ describe('AgentBox window cursor without timestamps (hash-sequence fallback)', (
     log.push(...['two', 'three', 'four'].map((text) => ({ time: undefined, text })));
     const { fresh, gap } = poll(cursor, log, 2);
     expect(gap).toBe(true);
-    expect(fresh.map((l) => l.text)).toEqual(['three', 'four']);
+    expect(fresh.map((l) => l.text)).toEqual(['two', 'three', 'four']);
   });
 });
 
@@ -141,7 +177,7 @@ describe('AgentBox window cursor in follow mode', () => {
       { time: at(1), text: 'x' },
     ];
     const cursor = WindowCursor.parse(undefined);
-    expect(cursor.takeWindow(log.map(entry)).fresh).toEqual([true, true]);
+    expect(cursor.takeWindow(log.map(entry), 10).fresh).toEqual([true, true]);
     const live: Line[] = [
       { time: at(1), text: 'x' },
       { time: at(2), text: 'y' },
@@ -151,6 +187,6 @@ describe('AgentBox window cursor in follow mode', () => {
     // Reconnect with lines=3: [x, x, y] replayed, one more line after it.
     const restored = WindowCursor.parse(cursor.serialize());
     log.push({ time: at(2), text: 'y' });
-    expect(restored.takeWindow(log.slice(-4).map(entry)).fresh).toEqual([false, false, false, true]);
+    expect(restored.takeWindow(log.slice(-4).map(entry), 4).fresh).toEqual([false, false, false, true]);
   });
 });

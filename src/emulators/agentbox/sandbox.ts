@@ -122,6 +122,9 @@ export function createSandboxRecord(opts: AddSandboxOptions, seq: number, now: (
       appendMalformed(container, entry, text) {
         push(container, [{ kind: 'malformed', entry, text }]);
       },
+      restartContainer(container) {
+        logOf(container).length = 0;
+      },
       lines: (container) => logOf(container),
       setStatus(next) {
         status = next;

@@ -70,6 +70,8 @@ export interface SandboxHandle {
   append(container: string, lines: readonly string[], time?: string): void;
   /** Appends an entry that is not the documented shape (the NDJSON route sends `text`). */
   appendMalformed(container: string, entry: unknown, text: string): void;
+  /** The container restarts: its log starts over, empty (the kubelet serves the new instance's log). */
+  restartContainer(container: string): void;
   /** Every stored line of a container. */
   lines(container: string): readonly StoredLine[];
   /** Status change; anything but Running ends open streams (404 for logs afterwards, like an older server). */

@@ -15,6 +15,7 @@
  * that is a gap, and the whole window is new.
  */
 import { TimestampCursor } from '../shared/timestamp-cursor.ts';
+import { MAX_LINES } from './target.ts';
 
 /** Handed-off digests kept in order for alignment; more context than any realistic repeat run. */
 export const TAIL_LENGTH = 500;
@@ -108,11 +109,25 @@ export class WindowCursor {
     return !this.#cutGroup && entries.length >= lines && first !== undefined && first === this.#newest;
   }
 
-  /** A window: a suffix of the log, as a poll or a follow connection's start brings it. */
-  takeWindow(entries: readonly WindowEntry[]): WindowResult {
+  /**
+   * How many lines to ask for: once lines were handed off, one more than `lines`, so a burst of
+   * exactly `lines` lines still overlaps by one and only a burst of more is a gap (with `lines: 1`
+   * every new line would otherwise count as one).
+   */
+  requestLines(lines: number): number {
+    return this.hasHistory ? Math.min(MAX_LINES, lines + 1) : lines;
+  }
+
+  /**
+   * A window: a suffix of the log, as a poll or a follow connection's start brings it, for a request
+   * of `requested` lines. Only a full window can hide missed lines: a shorter one is the whole log
+   * (after a container restart it starts over, and sharing nothing with the old one is no gap).
+   */
+  takeWindow(entries: readonly WindowEntry[], requested: number): WindowResult {
     if (entries.length === 0) return { fresh: [], gap: false };
+    const full = entries.length >= requested;
     const first = entries.find((e) => e.ts !== undefined)?.ts;
-    if (first === undefined || (this.#newest === undefined && this.#total > 0)) return this.#byContent(entries);
+    if (first === undefined || (this.#newest === undefined && this.#total > 0)) return this.#byContent(entries, full);
     let gap = false;
     const newest = this.#newest;
     if (newest !== undefined && first === newest && entries[0]?.ts !== undefined) {
@@ -125,10 +140,10 @@ export class WindowCursor {
       const tail = this.#recentTail();
       const tailAtNewest = tail.slice(tail.length - Math.min(this.#atNewest, tail.length));
       const p = alignWindow(group, tailAtNewest, this.#atNewest);
-      if (p === 0 && this.#atNewest > 0) gap = true;
+      if (p === 0 && this.#atNewest > 0 && full) gap = true;
       this.#ts.startConnectionInside(group.slice(0, p));
     } else {
-      if (newest !== undefined && first > newest) gap = true;
+      if (newest !== undefined && first > newest && full) gap = true;
       this.#ts.startConnection();
     }
     const fresh = this.#admitTimed(entries, newest);
@@ -156,7 +171,7 @@ export class WindowCursor {
     });
   }
 
-  #byContent(entries: readonly WindowEntry[]): WindowResult {
+  #byContent(entries: readonly WindowEntry[], full: boolean): WindowResult {
     if (this.#total === 0) {
       for (const e of entries) this.#record(e.digest, undefined);
       return { fresh: entries.map(() => true), gap: false };
@@ -168,7 +183,7 @@ export class WindowCursor {
     );
     const fresh = entries.map((_, i) => i >= p);
     for (const e of entries.slice(p)) this.#record(e.digest, undefined);
-    return { fresh, gap: p === 0 };
+    return { fresh, gap: p === 0 && full };
   }
 
   /** The same tail in memory as after a restart, so both align alike. */

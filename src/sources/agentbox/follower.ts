@@ -60,18 +60,19 @@ export function createFollower(client: AgentboxClient, target: ContainerTarget, 
     let delivered = false;
     let held: ParsedLine[] | undefined = [];
     let systemLogged = false;
+    const requested = cursor.requestLines(target.lines);
 
     const release = async (): Promise<void> => {
       if (held === undefined) return;
       const window = held;
       held = undefined;
-      const { fresh, gap } = cursor.takeWindow(window.map((l) => ({ ts: l.ts, digest: l.digest })));
+      const { fresh, gap } = cursor.takeWindow(window.map((l) => ({ ts: l.ts, digest: l.digest })), requested);
       if (gap) events.gap(source, key, `no line of the ${window.length}-line replay was seen before; lines may be missing`);
       if (await emit(window, fresh)) delivered = true;
     };
 
     const end = await readNdjson({
-      url: client.logsUrl({ sandbox: target.sandbox, container: target.container, lines: target.lines, runtime: target.runtime }, true),
+      url: client.logsUrl({ sandbox: target.sandbox, container: target.container, lines: requested, runtime: target.runtime }, true),
       headers: client.headers('application/x-ndjson'),
       signal,
       idleTimeoutMs: IDLE_TIMEOUT_MS,
@@ -97,8 +98,11 @@ export function createFollower(client: AgentboxClient, target: ContainerTarget, 
           }
           held.push(item.line);
           const newest = cursor.newest;
-          const pastCursor = item.line.ts !== undefined && (newest === undefined || item.line.ts > newest);
-          if (!cursor.hasHistory || pastCursor || held.length > target.lines) await release();
+          // A first line already past the cursor overlaps nothing: hold on until the replay is full
+          // (a gap) or pauses (a log that started over), or the gap could not be told.
+          const past = (l: ParsedLine): boolean => l.ts !== undefined && (newest === undefined || l.ts > newest);
+          const pastCursor = past(item.line) && !past(held[0]!);
+          if (!cursor.hasHistory || pastCursor || held.length >= requested) await release();
         }
         if (live.length > 0 && (await emit(live, cursor.takeLive(live.map((l) => ({ ts: l.ts, digest: l.digest })))))) delivered = true;
       },

@@ -31,7 +31,7 @@ export function createPoller(client: AgentboxClient, target: ContainerTarget, ct
 
   /** One poll; undefined when it went well, else how the connection ends. */
   async function pollOnce(): Promise<{ outcome?: StreamOutcome; delivered: boolean }> {
-    let lines = target.lines;
+    let lines = state.cursor.requestLines(target.lines);
     for (;;) {
       const result = await fetchWindow(lines);
       if (result.kind === 'network_error') return { outcome: { kind: 'retry', reason: result.error.message, delivered: false }, delivered: false };
@@ -59,12 +59,12 @@ export function createPoller(client: AgentboxClient, target: ContainerTarget, ct
         lines = Math.min(MAX_LINES, lines * 4);
         continue;
       }
-      return { delivered: await handOn(window) };
+      return { delivered: await handOn(window, lines) };
     }
   }
 
-  async function handOn(window: ParsedLine[]): Promise<boolean> {
-    const { fresh, gap } = state.cursor.takeWindow(window.map((l) => ({ ts: l.ts, digest: l.digest })));
+  async function handOn(window: ParsedLine[], requested: number): Promise<boolean> {
+    const { fresh, gap } = state.cursor.takeWindow(window.map((l) => ({ ts: l.ts, digest: l.digest })), requested);
     events.recordsReceived(source, window.length);
     if (gap) events.gap(source, key, `no line of a ${window.length}-line window was seen before; lines between two polls may be missing (raise lines or lower poll_interval)`);
     const out: LogEntry[] = [];
