@@ -140,6 +140,7 @@ const agentbox = z
     poll_interval: duration('5s'),
     lines: z.int().min(1).default(1000),
     follow: z.boolean().default(false),
+    discover_interval: duration('30s'),
   })
   .superRefine((s, ctx) => {
     if (isSet(s.container) && !isSet(s.sandbox)) {

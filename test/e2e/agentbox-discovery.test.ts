@@ -26,7 +26,7 @@ describe('AgentBox discovery', () => {
       b.append('sandbox', [`hello from ${b.id}`]);
       b.append('egress-proxy', [`proxy of ${b.id}`]);
     }
-    const daemon = rig.run('    pool: gpu\n    poll_interval: 50ms\n');
+    const daemon = rig.run('    pool: gpu\n    poll_interval: 50ms\n    discover_interval: 50ms\n');
     await rig.receiver.waitFor(6, 10_000);
     const late = rig.emulator.addSandbox({ id: 'sb-late', pool: 'gpu', claimedAt: 10 });
     late.append('sandbox', ['late joiner']);
@@ -48,6 +48,18 @@ describe('AgentBox discovery', () => {
     expect(daemon.daemon.status().sources.boxes!.streams.map((s) => s.key).sort()).toEqual([
       'boxes/sb-2/egress-proxy', 'boxes/sb-2/sandbox', 'boxes/sb-3/egress-proxy', 'boxes/sb-3/sandbox', 'boxes/sb-late/sandbox',
     ]);
+  });
+
+  it('re-lists sandboxes every discover_interval, not every poll_interval', async () => {
+    rig = await startAgentboxRig();
+    const sb = rig.emulator.addSandbox({ id: 'sb-d' });
+    sb.append('sandbox', ['one']);
+    rig.run('    poll_interval: 20ms\n    discover_interval: 30s\n');
+    await rig.receiver.waitFor(1, 10_000);
+    await settle(500);
+    const routes = rig.emulator.requests.map((r) => r.route);
+    expect(routes.filter((r) => r === 'list')).toHaveLength(1);
+    expect(routes.filter((r) => r === 'logs').length).toBeGreaterThan(10);
   });
 });
 

@@ -2,7 +2,8 @@
  * The AgentBox source (scitix Agent-Sandbox): one stream per container, of a named sandbox or of
  * every `Running` sandbox (optionally of one pool), polled through the "last N lines" window or
  * followed over NDJSON. Stream key: `<source>/<sandbox>/<container>`. The sandbox list (or the
- * named sandbox) is read again every `poll_interval`: sandboxes that stop are released.
+ * named sandbox) is read again every `discover_interval`: sandboxes that stop are released (a
+ * sandbox that is gone already ends its own stream, 404 on its next poll).
  */
 import type { AgentboxSourceConfig } from '../../config/schema.ts';
 import type { SourceDeps } from '../registry.ts';
@@ -54,7 +55,7 @@ export function createAgentboxSource(config: AgentboxSourceConfig, _deps: Source
   }
 
   return {
-    discoverIntervalMs: Math.max(MIN_DISCOVER_MS, config.poll_interval),
+    discoverIntervalMs: Math.max(MIN_DISCOVER_MS, config.discover_interval),
     async listStreams(signal) {
       const refs = await discoverContainers(
         client,
