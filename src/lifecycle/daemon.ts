@@ -148,7 +148,8 @@ export function startDaemon(config: Config, deps: DaemonDeps): Daemon {
       return {
         sources: Object.fromEntries([...running.values()].map(({ runner }) => [runner.name, runner.status()])),
         exporter: { ...exporter.status(), queuedBatches: size.batches, queuedRecords: size.records + batcher.pending(), queuedBytes: size.bytes },
-        newestExportedMs: lag.newest(),
+        // Only running sources: a removed source's lag would otherwise grow forever.
+        newestExportedMs: Object.fromEntries(Object.entries(lag.newest()).filter(([name]) => running.has(name))),
       };
     },
     sourceConfigs() {
