@@ -153,6 +153,25 @@ describe('AgentBox polling', () => {
     expect(second.events.total('agentlog_gaps_total')).toBe(1);
   });
 
+  it('an answer identical to the last one is new lines when the window is one group of identical lines', async () => {
+    rig = await startAgentboxRig();
+    const sb = rig.emulator.addSandbox({ id: SB });
+    const T = '2026-09-04T10:00:00.123456789Z';
+    sb.append('sandbox', ['x', 'x'], T);
+    rig.run(`    sandbox: ${SB}\n    container: sandbox\n    lines: 2\n    poll_interval: 20ms\n`);
+    await rig.receiver.waitFor(2, 10_000);
+    sb.append('sandbox', ['x'], T);
+    await rig.receiver.waitFor(3, 10_000);
+    await settle(150);
+    // The last 3 lines (lines + 1) look exactly as before: only a wider window shows the new x.
+    sb.append('sandbox', ['x'], T);
+    await rig.receiver.waitFor(4, 10_000);
+    sb.append('sandbox', ['y']);
+    await rig.receiver.waitFor(5, 10_000);
+    await settle(150);
+    expect(rig.receiver.records.map((r) => r.body)).toEqual(['x', 'x', 'x', 'x', 'y']);
+  });
+
   it('keeps malformed entries and a non-JSON answer as raw bodies with parse_error, once', async () => {
     rig = await startAgentboxRig();
     const sb = rig.emulator.addSandbox({ id: SB });

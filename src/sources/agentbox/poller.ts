@@ -19,6 +19,21 @@ export interface PollState {
   versionLogged: boolean;
   /** Digest of the last 200 answer that was not the documented JSON: kept once, not once per poll. */
   malformed: string;
+  /** The last answer whose repeat cannot hold a new line (see `settled`), and its line count. */
+  idle?: { digest: string; lines: number };
+}
+
+/**
+ * Can the same answer again hold a new line? Only when it is a full window of one timestamp:
+ * identical lines appended at that timestamp shift the window without changing it. Otherwise the
+ * same answer is the same last lines of the log: nothing new, no parsing or hashing needed.
+ */
+function settled(window: readonly ParsedLine[], requested: number): boolean {
+  if (window.length < requested) return true;
+  const first = window[0]?.ts;
+  const last = window[window.length - 1]?.ts;
+  if (window.every((l) => l.ts === undefined)) return true;
+  return first !== undefined && last !== undefined && first < last;
 }
 
 export function createPoller(client: AgentboxClient, target: ContainerTarget, ctx: StreamContext, state: PollState): StreamFollower {
@@ -42,9 +57,16 @@ export function createPoller(client: AgentboxClient, target: ContainerTarget, ct
         const version = result.headers['x-agentbox-server-version'];
         logger.info({ event: 'agentbox.server', source, stream: key, server_version: typeof version === 'string' ? version : 'unknown' }, 'AgentBox server answered');
       }
+      const digest = entryHash('body', String(lines), result.text);
+      if (digest === state.idle?.digest) {
+        // An idle poll: the answer is the last one again, and that one could hide nothing.
+        events.recordsReceived(source, state.idle.lines);
+        events.recordsSkipped(source, 'dedupe', state.idle.lines);
+        return { delivered: false };
+      }
+      state.idle = undefined;
       const parsed = parseLogsResponse(result.text, target.container);
       if (!parsed.ok) {
-        const digest = entryHash('body', parsed.raw);
         if (digest === state.malformed) return { delivered: false };
         state.malformed = digest;
         events.parseError(source, key, parsed.raw);
@@ -59,7 +81,9 @@ export function createPoller(client: AgentboxClient, target: ContainerTarget, ct
         lines = Math.min(MAX_LINES, lines * 4);
         continue;
       }
-      return { delivered: await handOn(window, lines) };
+      const delivered = await handOn(window, lines);
+      if (lines === state.cursor.requestLines(target.lines) && settled(window, lines)) state.idle = { digest, lines: window.length };
+      return { delivered };
     }
   }
 
