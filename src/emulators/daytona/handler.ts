@@ -125,7 +125,8 @@ function answerRequest(state: HandlerState, req: IncomingMessage, url: URL, pars
       const command = findCommand(state, parsed, path, method);
       if (isAnswer(command)) return command;
       // A plain GET is the snapshot: the whole file at once, `follow` ignored (PLATFORMS §3.6).
-      const log = Buffer.from(command.bytes());
+      // A view, not a copy: appends never write below the current length (a copy per snapshot doubles a big log).
+      const log = command.bytes();
       const format = logFormat(req.headers, false, parsed.route === 'entrypoint-logs');
       if (format === 'raw') return { status: 200, body: undefined, raw: { bytes: log, type: 'text/plain; charset=utf-8' } };
       const parts = demux(log);

@@ -129,11 +129,19 @@ export class DaytonaClient {
     return this.#get(`${toolbox.base}/process/session/${encodeURIComponent(sessionId)}/command/${encodeURIComponent(commandId)}`, signal, commandOf);
   }
 
-  /** The whole log as it is now, raw with markers (split header, no SDK version). */
-  async snapshot(logsPath: string, toolbox: Toolbox, signal: AbortSignal): Promise<HttpResult<Uint8Array>> {
+  /**
+   * The whole log as it is now, raw with markers (split header, no SDK version), handed to `onChunk`
+   * as it arrives: a log can be far larger than what should sit in memory. Resolves to its length.
+   */
+  async snapshot(logsPath: string, toolbox: Toolbox, signal: AbortSignal, onChunk: (bytes: Uint8Array) => Promise<void> | void): Promise<HttpResult<number>> {
     const response = await request(`${toolbox.base}${logsPath}`, { headers: this.toolboxHeaders(), signal });
     if (response.statusCode !== 200) return { ok: false, status: response.statusCode, headers: response.headers, body: (await response.body.text()).slice(0, 2000) };
-    return { ok: true, value: new Uint8Array(await response.body.arrayBuffer()) };
+    let length = 0;
+    for await (const chunk of response.body as AsyncIterable<Buffer>) {
+      length += chunk.length;
+      await onChunk(chunk);
+    }
+    return { ok: true, value: length };
   }
 
   /** `ws(s)://…/logs?follow=true` for a logs path under the toolbox. */

@@ -93,26 +93,29 @@ export function createDaytonaFollower(
 
   /** The command ended: read what the socket may have missed, flush the tail, close with the exit record. */
   const finish = async (parser: LogParser, exitCode: number): Promise<StreamOutcome> => {
-    const snapshot = await client.snapshot(logsPath, target.toolbox, signal);
-    let lines: Line[] = [];
-    let repeats = 0;
-    if (snapshot.ok && snapshot.value.length > parser.received) {
-      const more = parser.feed(snapshot.value.subarray(parser.received));
-      lines = more.lines;
-      repeats += more.repeats;
-    }
+    // Streamed: the bytes this connection already read are skipped as they pass, the rest handed off in slices.
+    const seen = parser.received;
+    let at = 0;
+    await client.snapshot(logsPath, target.toolbox, signal, async (chunk) => {
+      const from = Math.max(0, seen - at);
+      at += chunk.length;
+      if (from >= chunk.length) return;
+      const more = parser.feed(chunk.subarray(from));
+      events.recordsReceived(source, more.lines.length + more.repeats);
+      events.recordsSkipped(source, 'dedupe', more.repeats);
+      await handOff(parser, more.lines);
+    });
     const tail = parser.finish();
-    lines.push(...tail.lines);
-    repeats += tail.repeats;
-    events.recordsReceived(source, lines.length + repeats);
-    events.recordsSkipped(source, 'dedupe', repeats);
+    const lines = tail.lines;
+    events.recordsReceived(source, lines.length + tail.repeats);
+    events.recordsSkipped(source, 'dedupe', tail.repeats);
     if (signal.aborted) return { kind: 'retry', reason: 'stopping', delivered: false };
     const exit: LogEntry = {
       body: `command exited with code ${exitCode}`,
       level: exitCode === 0 ? 'INFO' : 'ERROR',
       attributes: { 'process.exit.code': exitCode },
     };
-    // One hand-off: the flushed lines all end at the log's end, so they must not be split.
+    // One hand-off: the flushed tail lines all end at the log's end, so they must not be split.
     const next = { ...parser.positionAfter(lines, []), exit: exitCode };
     await sink.emit([...lines.map(entryOf), exit], serializeCursor(next));
     position = next;
