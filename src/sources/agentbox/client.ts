@@ -10,8 +10,11 @@ import { parseSandbox, type Sandbox } from './parser.ts';
 
 /** The server clamps `limit` to 100 (PLATFORMS §4.8). */
 const PAGE_SIZE = 100;
-/** A response body is read whole; far beyond 10000 lines of console output. */
-const MAX_BODY_CHARS = 64 * 1024 * 1024;
+/**
+ * A response body is read whole, up to this many bytes (10000 kubelet lines of 16 KiB, escaped);
+ * past it the poll fails: a cut JSON text would only come back as one giant raw record.
+ */
+const MAX_BODY_BYTES = 256 * 1024 * 1024;
 
 export type HttpResult =
   | { kind: 'ok'; text: string; headers: Record<string, string | string[] | undefined> }
@@ -38,10 +41,12 @@ export class AgentboxError extends Error {
 export class AgentboxClient {
   readonly #base: string;
   readonly #apiKey: string;
+  readonly #maxBodyBytes: number;
 
-  constructor(config: Pick<AgentboxSourceConfig, 'endpoint' | 'api_key'>) {
+  constructor(config: Pick<AgentboxSourceConfig, 'endpoint' | 'api_key'>, opts: { maxBodyBytes?: number } = {}) {
     this.#base = `${config.endpoint.replace(/\/+$/, '')}/v1`;
     this.#apiKey = config.api_key;
+    this.#maxBodyBytes = opts.maxBodyBytes ?? MAX_BODY_BYTES;
   }
 
   headers(accept = 'application/json'): Record<string, string> {
@@ -63,13 +68,21 @@ export class AgentboxClient {
     } catch (error) {
       return { kind: 'network_error', error: error as Error };
     }
-    let text: string;
+    const chunks: Buffer[] = [];
+    let size = 0;
     try {
-      text = await response.body.text();
+      for await (const chunk of response.body as AsyncIterable<Buffer>) {
+        size += chunk.length;
+        if (size > this.#maxBodyBytes) {
+          response.body.destroy();
+          return { kind: 'network_error', error: new Error(`the answer is larger than ${this.#maxBodyBytes} bytes (lower lines)`) };
+        }
+        chunks.push(chunk);
+      }
     } catch (error) {
       return { kind: 'network_error', error: error as Error };
     }
-    if (text.length > MAX_BODY_CHARS) text = text.slice(0, MAX_BODY_CHARS);
+    const text = Buffer.concat(chunks, size).toString('utf8');
     if (response.statusCode !== 200) return { kind: 'http_error', status: response.statusCode, headers: response.headers, body: text.slice(0, 2000) };
     return { kind: 'ok', text, headers: response.headers };
   }
