@@ -21,6 +21,8 @@ export interface CommandRecord {
   follow(ws: ServerWebSocket, transform?: (log: Buffer) => Buffer): Promise<void>;
   /** Session deleted / sandbox destroyed: close every socket with 1000. */
   dispose(): void;
+  /** The daemon died (sandbox stopped): every socket ends without a close frame (the client sees 1006). */
+  kill(): void;
 }
 
 /** The daemon's wrapper prints `<marker><line>\n` per line; a last line without LF gets one. */
@@ -190,6 +192,11 @@ export function createCommandRecord(
     dispose() {
       disposed = true;
       for (const ws of live) ws.close(1000);
+      notify();
+    },
+    kill() {
+      disposed = true;
+      for (const ws of live) ws.destroy();
       notify();
     },
   };

@@ -76,6 +76,13 @@ export function createSandboxRecord(
       return entrypoint?.handle;
     },
     setState(next) {
+      // Stopping kills the daemon: its sockets drop, and sessions (kept in its memory) are gone when it starts again.
+      if (state === 'started' && next !== 'started') {
+        for (const session of sessions.values()) for (const c of session.commands.values()) c.kill();
+        sessions.clear();
+        entrypoint?.kill();
+        entrypoint = undefined;
+      }
       state = next;
     },
     setLabels(next) {

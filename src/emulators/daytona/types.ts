@@ -113,7 +113,11 @@ export interface SandboxHandle {
   /** The entrypoint command (session `entrypoint`, command `entrypoint_command`). */
   setEntrypoint(command: string, faults?: Partial<DaytonaFaults>): CommandHandle;
   readonly entrypoint: CommandHandle | undefined;
-  /** `started`, `stopped`, … (the toolbox answers only while started). */
+  /**
+   * `started`, `stopped`, … (the toolbox answers only while started). Leaving `started` kills the
+   * daemon like the platform does: follow sockets drop without a close frame, and every session and
+   * the entrypoint are gone (they live in the daemon's memory).
+   */
   setState(state: string): void;
   setLabels(labels: Record<string, string>): void;
 }
