@@ -158,6 +158,9 @@ describe('valid configs', () => {
   const env = {
     FOUNDRY_RESOURCE: 'r', FOUNDRY_PROJECT: 'p', FOUNDRY_TOKEN: 't', HILL90_CLIENT_SECRET: 's',
     DAYTONA_API_KEY: 'd', AGENTBOX_API_KEY: 'a',
+    // The per-backend examples (Grafana Cloud, Datadog, Elastic, a Collector).
+    GRAFANA_CLOUD_REGION: 'prod-eu-west-2', GRAFANA_CLOUD_BASIC_AUTH: 'MTIzOmtleQ==', DD_SITE: 'datadoghq.eu', DD_API_KEY: 'dd',
+    ELASTIC_OTLP_ENDPOINT: 'https://apm.example.com:443', ELASTIC_API_KEY: 'el', OTEL_COLLECTOR_LOGS_URL: 'http://otel-collector:4318/v1/logs',
   };
   it.each(examples)('config/%s is valid', (file) => {
     const result = loadConfig(new URL(`../../config/${file}`, import.meta.url).pathname, env);
