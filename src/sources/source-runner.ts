@@ -6,6 +6,7 @@
 import type { Events } from '../telemetry/events.ts';
 import type { Logger } from '../telemetry/logger.ts';
 import { Backoff, sleep } from '../util/backoff.ts';
+import { PlatformError } from './errors.ts';
 import { StreamSupervisor, type SupervisorTiming } from './supervisor.ts';
 import type { Source, StreamDescriptor, StreamSink, StreamSpec, StreamState } from './types.ts';
 
@@ -73,9 +74,11 @@ export class SourceRunner {
         this.#reconcile(specs);
       } catch (error) {
         if (signal.aborted) break;
-        const delay = listingBackoff.next();
+        // The platform's Retry-After (429/503) is the least wait; the backoff may wait longer.
+        const least = error instanceof PlatformError ? (error.retryAfterMs ?? 0) : 0;
+        const delay = Math.max(least, Math.min(wait ?? Infinity, listingBackoff.next()));
         logger.warn({ event: 'discovery.failed', source: this.name, reason: (error as Error).message, delay_ms: Math.round(delay) }, 'listing streams failed');
-        wait = Math.min(wait ?? delay, delay);
+        wait = delay;
       }
       if (wait === undefined) return; // a named stream: listed once
       await sleep(wait, signal);

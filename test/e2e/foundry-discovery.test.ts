@@ -14,6 +14,19 @@ afterEach(async () => {
 });
 
 describe('Foundry discovery', () => {
+  it('a listing answered 429 waits for its Retry-After before listing again', async () => {
+    rig = await startRig();
+    rig.emulator.addSession({ agent: 'planner', version: '1', id: 's1' }).append({ stream: 'stdout', message: 'after the wait' });
+    rig.emulator.failNext(1, 429, { route: 'sessions', retryAfter: 1 });
+    const { daemon } = runInProcess(writeConfig(rig, { agent: 'planner' }));
+    await rig.receiver.waitFor(1, 10_000);
+    const listings = rig.emulator.requests.filter((r) => r.route === 'list-sessions');
+    expect(listings[0]!.status).toBe(429);
+    // discover_interval is 200ms and the listing backoff starts at 1s: only Retry-After explains ≥ 1s here.
+    expect(listings[1]!.at - listings[0]!.at).toBeGreaterThanOrEqual(950);
+    await daemon.shutdown(5000);
+  });
+
   it('follows every session across listing pages, starts new ones, releases removed ones, never twice', async () => {
     rig = await startRig();
     await rig.emulator.close();

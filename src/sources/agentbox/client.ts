@@ -5,7 +5,8 @@
  */
 import { request, type Dispatcher } from 'undici';
 import type { AgentboxSourceConfig } from '../../config/schema.ts';
-import { summarize } from '../shared/http-outcome.ts';
+import { httpError, summarize } from '../shared/http-outcome.ts';
+import { PlatformError } from '../errors.ts';
 import { parseSandbox, type Sandbox } from './parser.ts';
 
 /** The server clamps `limit` to 100 (PLATFORMS §4.8). */
@@ -29,14 +30,6 @@ export interface LogsQuery {
   runtime: string | undefined;
 }
 
-export class AgentboxError extends Error {
-  readonly status: number | undefined;
-  constructor(message: string, status?: number) {
-    super(message);
-    this.name = 'AgentboxError';
-    this.status = status;
-  }
-}
 
 export class AgentboxClient {
   readonly #base: string;
@@ -97,7 +90,7 @@ export class AgentboxClient {
     if (result.kind === 'http_error' && result.status === 404) return undefined;
     const value = this.#json(result, `getting sandbox ${id}`);
     const sandbox = parseSandbox(value);
-    if (!sandbox) throw new AgentboxError(`getting sandbox ${id}: the answer is not a sandbox`);
+    if (!sandbox) throw new PlatformError(`getting sandbox ${id}: the answer is not a sandbox`);
     return sandbox;
   }
 
@@ -125,12 +118,12 @@ export class AgentboxClient {
   }
 
   #json(result: HttpResult, what: string): unknown {
-    if (result.kind === 'network_error') throw new AgentboxError(`${what} failed: ${result.error.message}`);
-    if (result.kind === 'http_error') throw new AgentboxError(`${what} failed: HTTP ${result.status}: ${summarize(result.body)}`, result.status);
+    if (result.kind === 'network_error') throw new PlatformError(`${what} failed: ${result.error.message}`);
+    if (result.kind === 'http_error') throw httpError(what, result.status, result.headers, result.body);
     try {
       return JSON.parse(result.text) as unknown;
     } catch {
-      throw new AgentboxError(`${what}: the answer is not JSON: ${summarize(result.text)}`);
+      throw new PlatformError(`${what}: the answer is not JSON: ${summarize(result.text)}`);
     }
   }
 }

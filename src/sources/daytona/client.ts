@@ -4,7 +4,8 @@
  */
 import { request } from 'undici';
 import type { DaytonaSourceConfig } from '../../config/schema.ts';
-import { summarize } from '../shared/http-outcome.ts';
+import { httpError } from '../shared/http-outcome.ts';
+import { PlatformError } from '../errors.ts';
 
 /** Makes the daemon keep the 3-byte markers, without the JSON snapshot an SDK version would choose (PLATFORMS §3.4). */
 export const SPLIT_OUTPUT_HEADER = 'x-daytona-split-output';
@@ -31,14 +32,6 @@ export type HttpResult<T> =
   | { ok: true; value: T }
   | { ok: false; status: number; headers: Record<string, string | string[] | undefined>; body: string };
 
-export class PlatformError extends Error {
-  readonly status: number | undefined;
-  constructor(message: string, status?: number) {
-    super(message);
-    this.name = 'PlatformError';
-    this.status = status;
-  }
-}
 
 /** The toolbox of one sandbox: `{toolboxProxyUrl}/{sandboxId}`. */
 export interface Toolbox {
@@ -159,7 +152,7 @@ export class DaytonaClient {
   async #getJson(url: string, headers: Record<string, string>, signal: AbortSignal, what: string): Promise<unknown> {
     const response = await request(url, { headers, signal });
     const text = await response.body.text();
-    if (response.statusCode !== 200) throw new PlatformError(`${what} failed: HTTP ${response.statusCode}: ${summarize(text)}`, response.statusCode);
+    if (response.statusCode !== 200) throw httpError(what, response.statusCode, response.headers, text);
     const body = parseJson(text);
     if (body === undefined) throw new PlatformError(`${what}: the answer is not JSON`);
     return body;

@@ -4,7 +4,7 @@
  */
 import { request } from 'undici';
 import type { FoundrySourceConfig } from '../../config/schema.ts';
-import { summarize } from '../shared/http-outcome.ts';
+import { httpError } from '../shared/http-outcome.ts';
 
 /** Every call sends both preview flags, comma-joined, as the current JS SDK does. */
 export const FOUNDRY_FEATURES = 'HostedAgents=V1Preview,AgentEndpoints=V1Preview';
@@ -20,14 +20,6 @@ export interface TokenProvider {
   getToken(signal: AbortSignal): Promise<string>;
 }
 
-export class PlatformError extends Error {
-  readonly status: number | undefined;
-  constructor(message: string, status?: number) {
-    super(message);
-    this.name = 'PlatformError';
-    this.status = status;
-  }
-}
 
 export class FoundryClient {
   readonly #base: string;
@@ -68,7 +60,7 @@ export class FoundryClient {
       const response = await request(url, { headers: await this.headers(signal, 'application/json'), signal });
       const text = await response.body.text();
       if (response.statusCode !== 200) {
-        throw new PlatformError(`listing sessions of agent ${agent} failed: HTTP ${response.statusCode}: ${summarize(text)}`, response.statusCode);
+        throw httpError(`listing sessions of agent ${agent}`, response.statusCode, response.headers, text);
       }
       const body = JSON.parse(text) as { data?: unknown[]; has_more?: boolean; last_id?: string };
       for (const item of body.data ?? []) {

@@ -1,5 +1,6 @@
 /** What an HTTP status from a platform means for a stream (DESIGN §3 following rules). */
 import { parseRetryAfter } from '../../export/classify.ts';
+import { PlatformError } from '../errors.ts';
 import type { StreamOutcome } from '../types.ts';
 
 export function outcomeForStatus(
@@ -23,4 +24,14 @@ export function summarize(body: string): string {
     // not JSON: use the text
   }
   return body.replace(/\s+/g, ' ').trim().slice(0, 300);
+}
+
+/** `<what> failed: HTTP <status>: <platform message>`, carrying the status and any Retry-After. */
+export function httpError(
+  what: string,
+  status: number,
+  headers: Record<string, string | string[] | undefined>,
+  body: string,
+): PlatformError {
+  return new PlatformError(`${what} failed: HTTP ${status}${body ? `: ${summarize(body)}` : ''}`, status, parseRetryAfter(headers['retry-after']));
 }
