@@ -33,11 +33,22 @@ const COUNTERS: Record<string, { help: string; labels: string[] }> = {
   agentlog_gaps_total: { help: 'Times the platform replay window could not cover what happened while disconnected.', labels: ['source'] },
   agentlog_parse_errors_total: { help: 'Frames that were not the documented format; kept as raw text.', labels: ['source'] },
   agentlog_auth_failures_total: { help: 'Connections the platform refused (401/403) or whose credentials could not be obtained.', labels: ['source'] },
+  agentlog_platform_errors_total: { help: 'Errors the platform reported inside a stream (e.g. Hill90 `event: error`); logged, never exported.', labels: ['source'] },
   agentlog_config_reloads_total: { help: 'SIGHUP config reloads by result (success, failure).', labels: ['result'] },
 };
 
-/** Counters every source has from its start, so dashboards see 0 rather than nothing. */
-const PER_SOURCE = ['agentlog_records_received_total', 'agentlog_records_exported_total', 'agentlog_reconnects_total', 'agentlog_gaps_total'];
+/** Series every source has from its start, so dashboards and rate() see 0 rather than nothing. */
+const PER_SOURCE: { name: string; reasons?: string[] }[] = [
+  { name: 'agentlog_records_received_total' },
+  { name: 'agentlog_records_exported_total' },
+  { name: 'agentlog_records_dropped_total', reasons: ['rejected', 'oversized'] },
+  { name: 'agentlog_records_skipped_total', reasons: ['dedupe', 'heartbeat', 'unknown_event'] },
+  { name: 'agentlog_reconnects_total' },
+  { name: 'agentlog_gaps_total' },
+  { name: 'agentlog_parse_errors_total' },
+  { name: 'agentlog_auth_failures_total' },
+  { name: 'agentlog_platform_errors_total' },
+];
 
 export interface Metrics {
   readonly registry: Registry;
@@ -76,6 +87,9 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     }
     return c;
   }
+
+  // Every known counter is registered up front: its HELP and TYPE are on /metrics before the first event.
+  for (const name of Object.keys(COUNTERS)) counter(name, {});
 
   const exportSeconds = new Histogram({
     name: 'agentlog_export_duration_seconds',
@@ -144,7 +158,10 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
       exportSeconds.observe(seconds);
     },
     addSource(source) {
-      for (const name of PER_SOURCE) counter(name, { source }).inc({ source }, 0);
+      for (const { name, reasons } of PER_SOURCE) {
+        if (!reasons) counter(name, { source }).inc({ source }, 0);
+        else for (const reason of reasons) counter(name, { source, reason }).inc({ source, reason }, 0);
+      }
     },
     setStatusProvider(next) {
       provider = next;
