@@ -10,6 +10,7 @@ import { parseConfigText } from '../../src/config/load.ts';
 import { startOtlpReceiver, type OtlpReceiver } from '../../src/emulators/otlp-receiver.ts';
 import type { ReceivedLogRecord } from '../../src/emulators/otlp/flatten.ts';
 import type { StreamState } from '../../src/sources/types.ts';
+import { spawnCli, type Spawned } from '../helpers/cli.ts';
 import { runInProcess, type InProcess } from '../helpers/harness.ts';
 import type { ContractStream } from './platform-adapter.ts';
 
@@ -20,6 +21,8 @@ export interface ContractRig {
   receiver: OtlpReceiver;
   /** Starts a daemon on the same storage dir (a restart when one ran before). */
   startDaemon(): InProcess;
+  /** Starts the real CLI (`run`) on the same config and storage dir, in its own process. */
+  spawnDaemon(): Spawned;
   /** Bodies the receiver decoded, in arrival order. */
   bodies(): string[];
   records(): ReceivedLogRecord[];
@@ -33,6 +36,7 @@ export async function startContractRig(stream: ContractStream): Promise<Contract
   const dir = mkdtempSync(join(tmpdir(), 'ale-contract-'));
   const configPath = join(dir, 'config.yaml');
   const running: InProcess[] = [];
+  const spawned: Spawned[] = [];
 
   function config() {
     const text = `sources:
@@ -60,6 +64,12 @@ shutdown_timeout: 5s
       running.push(daemon);
       return daemon;
     },
+    spawnDaemon() {
+      config();
+      const child = spawnCli(['run', '--config', configPath], stream.env);
+      spawned.push(child);
+      return child;
+    },
     bodies: () => receiver.records.map((r) => String(r.body)),
     records: () => receiver.records,
     streamStates(daemon) {
@@ -69,6 +79,8 @@ shutdown_timeout: 5s
       return status.streams.map((s) => s.state);
     },
     async close() {
+      for (const child of spawned) if (child.child.exitCode === null && child.child.signalCode === null) child.child.kill('SIGKILL');
+      await Promise.all(spawned.map((c) => c.exited));
       await Promise.all(running.map((d) => d.daemon.shutdown(2000)));
       await stream.close();
       await receiver.close();

@@ -5,6 +5,7 @@
  * `ContractPlatform` adapter and calling `describeSourceContract(adapter)`.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { createRandom } from '../../src/emulators/shared/chunking.ts';
 import { until } from '../helpers/until.ts';
 import { startContractRig, type ContractRig } from './contract-rig.ts';
 import type { ContractPlatform } from './platform-adapter.ts';
@@ -13,6 +14,18 @@ const WAIT_MS = 20_000;
 
 /** Let a replaying platform send what it would duplicate, then check nothing more arrived. */
 const settle = (ms = 400) => new Promise((r) => setTimeout(r, ms));
+
+/** Bodies of the first delivery of every batch (a batch re-sent byte for byte after a kill counts once). */
+function firstDeliveries(r: ContractRig): string[] {
+  const seen = new Set<string>();
+  const out: string[] = [];
+  for (const request of r.receiver.requests) {
+    if (request.firstRecord === undefined || seen.has(request.digest)) continue;
+    seen.add(request.digest);
+    for (const record of r.records().slice(request.firstRecord, request.firstRecord + request.recordCount)) out.push(String(record.body));
+  }
+  return out;
+}
 
 export function describeSourceContract(platform: ContractPlatform): void {
   describe(`source contract: ${platform.type}`, () => {
@@ -70,6 +83,43 @@ export function describeSourceContract(platform: ContractPlatform): void {
       r.startDaemon();
       await received(r, expected);
     });
+
+    it('survives kill -9 of the real daemon at random moments while the platform writes', async () => {
+      const r = await start();
+      const seed = Number(process.env.CRASH_SEED ?? Date.now() % 100_000);
+      const random = createRandom(seed);
+      const expected: string[] = [];
+      // 200 entries a second (well inside every platform's replay window while the daemon is
+      // down), until the kills are over and then ten rounds more.
+      let roundsLeft = Infinity;
+      const writer = setInterval(() => {
+        if (roundsLeft-- > 0) expected.push(...r.stream.append(10));
+      }, 50);
+      const kills = 4;
+      try {
+        for (let i = 0; i < kills; i++) {
+          const child = r.spawnDaemon();
+          // Kill a working pipeline, not a starting one: once this daemon delivered, at a random moment.
+          const before = r.receiver.records.length;
+          await until(() => r.receiver.records.length > before, `seed ${seed}: daemon ${i} delivering`, 30_000);
+          await new Promise((res) => setTimeout(res, random() * 700));
+          child.child.kill('SIGKILL');
+          await child.exited;
+        }
+        roundsLeft = 10;
+        const last = r.spawnDaemon();
+        await until(() => roundsLeft <= 0 && firstDeliveries(r).length >= expected.length, `seed ${seed}: every entry`, 60_000).catch(() => undefined);
+        await settle(500);
+        last.child.kill('SIGTERM');
+        expect((await last.exited).code, last.stderr()).toBe(0);
+      } finally {
+        clearInterval(writer);
+      }
+      // The only repeats DESIGN §5 allows: batches acknowledged in the instant before a kill, re-sent byte for byte.
+      expect(firstDeliveries(r), `seed ${seed}`).toEqual(expected);
+      const resent = r.receiver.requests.filter((q) => q.firstRecord !== undefined).length - new Set(r.receiver.requests.filter((q) => q.firstRecord !== undefined).map((q) => q.digest)).size;
+      expect(resent, `seed ${seed}`).toBeLessThanOrEqual(kills);
+    }, 120_000);
 
     it('marks a refused credential, retries slowly, and delivers once it is accepted', async () => {
       const r = await start();
