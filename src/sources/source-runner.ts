@@ -33,6 +33,8 @@ export class SourceRunner {
   /** Streams told to stop that have not returned yet: never started again until they have. */
   readonly #stopping = new Map<string, Promise<void>>();
   #listed = false;
+  /** The last listing was refused (401/403): the source is auth_failed, not still discovering. */
+  #listingRefused = false;
   #done: Promise<void> | undefined;
 
   constructor(name: string, source: Source, deps: SourceRunnerDeps) {
@@ -47,8 +49,10 @@ export class SourceRunner {
 
   status(): SourceStatus {
     const streams = [...this.#streams.values()].map((s) => s.status());
-    const state: StreamState = !this.#listed
-      ? 'discovering'
+    const state: StreamState = this.#listingRefused
+      ? 'auth_failed'
+      : !this.#listed
+        ? 'discovering'
       : streams.some((s) => s.state === 'auth_failed')
         ? 'auth_failed'
         : streams.some((s) => s.state === 'connected')
@@ -70,6 +74,7 @@ export class SourceRunner {
       try {
         const specs = await this.#source.listStreams(signal);
         this.#listed = true;
+        this.#listingRefused = false;
         listingBackoff.reset();
         this.#reconcile(specs);
       } catch (error) {
@@ -77,7 +82,11 @@ export class SourceRunner {
         // The platform's Retry-After (429/503) is the least wait; the backoff may wait longer.
         const least = error instanceof PlatformError ? (error.retryAfterMs ?? 0) : 0;
         const delay = Math.max(least, Math.min(wait ?? Infinity, listingBackoff.next()));
-        logger.warn({ event: 'discovery.failed', source: this.name, reason: (error as Error).message, delay_ms: Math.round(delay) }, 'listing streams failed');
+        const status = error instanceof PlatformError ? error.status : undefined;
+        this.#listingRefused = status === 401 || status === 403;
+        // A refusal is counted every time but logged once a minute (like a refused stream).
+        if (this.#listingRefused) this.#deps.events.authFailed(this.name, 'discovery', status!, (error as Error).message);
+        else logger.warn({ event: 'discovery.failed', source: this.name, reason: (error as Error).message, delay_ms: Math.round(delay) }, 'listing streams failed');
         wait = delay;
       }
       if (wait === undefined) return; // a named stream: listed once

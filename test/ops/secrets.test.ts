@@ -84,7 +84,7 @@ describe('secrets stay out of logs and metrics', () => {
     // The failures really were logged (at debug, with details), just without the secrets.
     expect(stderr).toContain('"event":"export.retry"');
     expect(stderr).toContain('"event":"export.dropped"');
-    expect(stderr).toContain('"event":"discovery.failed"');
+    expect(stderr).toContain('"event":"stream.auth_failed"');
     expect(stderr).toContain('[REDACTED]');
     for (const secret of [PLATFORM_TOKEN, NEW_PLATFORM_TOKEN, HEADER_TOKEN, API_KEY]) {
       expect(stderr, 'stderr').not.toContain(secret);
