@@ -13,6 +13,8 @@ import { until } from '../helpers/until.ts';
 import { get, opsConfigYaml, parseMetrics, sample, telemetryUrl } from './ops-helpers.ts';
 
 const SOURCE = 'foundry-test';
+type Readiness = { sources: Record<string, { state: string; streams: unknown[] }> };
+const readiness = async (base: string): Promise<Readiness> => JSON.parse((await get(`${base}/readyz`)).text) as Readiness;
 let rig: Rig | undefined;
 let daemon: Spawned | undefined;
 afterEach(async () => {
@@ -31,9 +33,8 @@ describe('listing refused with 401', () => {
     const base = await telemetryUrl(daemon);
     // discover_interval is 200ms: several refused listings.
     await until(() => rig!.emulator.requests.length >= 4, 'four refused listings', 10_000);
-    const ready = await get(`${base}/readyz`);
-    expect(ready.status).toBe(200);
-    expect(JSON.parse(ready.text).sources[SOURCE]).toEqual({ state: 'auth_failed', streams: [] });
+    expect((await get(`${base}/readyz`)).status).toBe(200);
+    expect((await readiness(base)).sources[SOURCE]).toEqual({ state: 'auth_failed', streams: [] });
     const m = parseMetrics((await get(`${base}/metrics`)).text);
     expect(sample(m, 'agentlog_auth_failures_total', { source: SOURCE })).toBeGreaterThanOrEqual(3);
     const stderr = daemon.stderr();
@@ -44,7 +45,7 @@ describe('listing refused with 401', () => {
     await rig.receiver.waitFor(5, 10_000);
     let state = '';
     for (let i = 0; i < 200 && state !== 'connected'; i++) {
-      state = JSON.parse((await get(`${base}/readyz`)).text).sources[SOURCE].state;
+      state = (await readiness(base)).sources[SOURCE]?.state ?? '';
       await new Promise((r) => setTimeout(r, 25));
     }
     expect(state).toBe('connected');
