@@ -30,10 +30,13 @@ COPY --from=build /app ./
 RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund \
  && npm cache clean --force \
  && mkdir -p /var/lib/agent-log-exporter /etc/agent-log-exporter \
- && chown 1000:1000 /var/lib/agent-log-exporter
+ && chown 1000:1000 /var/lib/agent-log-exporter \
+ && ln -s /var/lib/agent-log-exporter /app/data
 # The official image's `node` user, numeric so Kubernetes' runAsNonRoot can verify it.
 USER 1000:1000
-# state.db (checkpoints + spool): mount a volume here so a restarted container resumes.
+# state.db (checkpoints + spool): mount a volume here so a restarted container resumes. The
+# default storage.dir (./data from WORKDIR /app) is linked here too: a config that leaves it out
+# must not write into the read-only /app (EACCES) or outside the volume.
 VOLUME ["/var/lib/agent-log-exporter"]
 # /healthz /readyz /metrics when the config says server: {listen: "0.0.0.0:13133"}.
 EXPOSE 13133

@@ -8,7 +8,7 @@
  * here even on a code path the short run does not reach.
  */
 import { spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process';
-import { chmodSync, chownSync, copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -88,9 +88,16 @@ describe('production install (what the Docker image runs)', () => {
     }
     expect(offenders, 'runtime imports of packages that are not production dependencies').toEqual([]);
 
-    // 4. The image's user owns only the storage volume; everything else is read-only to it.
+    // 4. The image's user owns only the storage volume; everything else is read-only to it. A config
+    // without storage.dir (default ./data, from WORKDIR /app) must still land on the volume
+    // (DESIGN §2: the container default is /var/lib/agent-log-exporter): the image links it there.
+    const dockerfile = readFileSync(join(ROOT, 'Dockerfile'), 'utf8');
+    expect(dockerfile).toMatch(/^WORKDIR \/app$/m);
+    expect(dockerfile).toContain('ln -s /var/lib/agent-log-exporter /app/data');
+    expect(dockerfile).toContain('VOLUME ["/var/lib/agent-log-exporter"]');
     const storage = join(work, 'var-lib');
     mkdirSync(storage);
+    symlinkSync(storage, join(app, 'data'));
     sh('chmod', ['-R', 'a+rX', work], work);
     if (asRoot) chownSync(storage, NOBODY, NOBODY);
 
@@ -102,7 +109,8 @@ describe('production install (what the Docker image runs)', () => {
     writeFileSync(
       configPath,
       foundryConfigYaml(rig, { session: SESSION })
-        .replace(`dir: ${rig.dir}/data`, `dir: ${storage}`)
+        // No storage.dir: the default, as most users will leave it.
+        .replace(`  dir: ${rig.dir}/data\n`, '')
         .replace('server: {listen: ""}', 'server: {listen: "127.0.0.1:0"}')
         .replace('log: {level: warn}', 'log: {level: info}'),
     );
