@@ -25,16 +25,28 @@ export interface SecretList {
   add(values: Iterable<string>): void;
 }
 
+/**
+ * `Bearer abc…`, `Basic abc…`, `ApiKey abc…`: an endpoint may echo the credential without its
+ * scheme. Known schemes only, and 8+ characters, so an ordinary header value's last word is not.
+ */
+const AUTH_SCHEME = /^(?:bearer|basic|apikey|api-key|token|splunk|genie-?key)\s+(\S{8,})$/i;
+
 export function createSecretList(initial: Iterable<string> = []): SecretList {
-  const set = new Set(initial);
-  let list: readonly string[] = [...set];
-  return {
+  const set = new Set<string>();
+  let list: readonly string[] = [];
+  const secrets: SecretList = {
     values: () => list,
     add(values) {
-      for (const v of values) set.add(v);
+      for (const v of values) {
+        set.add(v);
+        const credential = AUTH_SCHEME.exec(v)?.[1];
+        if (credential) set.add(credential);
+      }
       list = [...set];
     },
   };
+  secrets.add(initial);
+  return secrets;
 }
 
 /** Keys whose values pino replaces before a line is even serialized (the by-value scrub is the backstop). */

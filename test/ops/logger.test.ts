@@ -52,3 +52,12 @@ describe('own logs', () => {
     expect(out.lines()[0]).toMatch(/^\d\d:\d\d:\d\d\.\d{3} WARN {2}export\.retry export failed; retrying code=503 delay_ms=250 detail=key \[REDACTED\]$/);
   });
 });
+
+describe('secret list', () => {
+  it('also hides the credential of an authorization value, never an ordinary word', () => {
+    const list = createSecretList(['Bearer hdr-bearer-P0o9I8u7', 'Basic dXNlcjpwYXNzd29yZA==', 'tenant one', 'Token short']);
+    expect([...list.values()].sort()).toEqual(['Basic dXNlcjpwYXNzd29yZA==', 'Bearer hdr-bearer-P0o9I8u7', 'Token short', 'dXNlcjpwYXNzd29yZA==', 'hdr-bearer-P0o9I8u7', 'tenant one'].sort());
+    list.add(['ApiKey abcdef123456']);
+    expect(list.values()).toContain('abcdef123456');
+  });
+});
