@@ -44,6 +44,9 @@ export function createHill90Follower(client: Hill90Client, target: Hill90StreamT
   const { events, sink, signal, logger } = ctx;
   const source = target.sourceName;
   const key = ctx.descriptor.key;
+  if (cursor.damaged) {
+    logger.warn({ event: 'checkpoint.unreadable', source, stream: key }, 'stored checkpoint unreadable; starting without it (the first replay may repeat up to tail events)');
+  }
 
   /** `event: error` is the daemon's own warning (DESIGN §4.4): logged and counted, never exported. */
   const platformError = (message: string): void => {

@@ -10,11 +10,18 @@
  * hand-off order, and `floor`, the newest timestamp evicted from it: an unknown id older than the
  * floor is old history that fell out of the set, not a new event. `last` is the newest timestamp
  * handed off (for logs and lag).
+ *
+ * The checkpoint is serialized on every hand-off and holds ~10 000 ids at tail 5000, so each
+ * family keeps its serialized text ready: one token per id (a UUID as 16 bytes of base64url, any
+ * other id exactly, as base64url of its UTF-16 code units), appended as ids arrive and cut at the
+ * front as they are evicted. Rebuilding it as JSON cost ~2 ms and ~550 KB per hand-off.
  */
 
 export type Family = 'container' | 'inference';
 
 const FAMILIES: readonly Family[] = ['container', 'inference'];
+const TAG: Record<Family, string> = { container: 'c', inference: 'i' };
+const VERSION = '2';
 
 /** Ids kept beyond `tail` per family: a replay may straddle a few events written during the reconnect. */
 const MARGIN = 64;
@@ -28,48 +35,148 @@ export function capacityFor(tail: number): number {
   return tail + MARGIN;
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const INFERENCE = 'inference-';
+const uuidKey = (uuid: string): string => Buffer.from(uuid.replaceAll('-', ''), 'hex').toString('base64url');
+
+/**
+ * The exact, compact key of an id: `u` / `i` + 22 characters for a lowercase (inference-)UUID,
+ * else `s` + base64url of the UTF-16 code units + `.` (lossless, lone surrogates included).
+ */
+function keyOf(id: string): string {
+  if (UUID.test(id)) return `u${uuidKey(id)}`;
+  if (id.startsWith(INFERENCE) && UUID.test(id.slice(INFERENCE.length))) return `i${uuidKey(id.slice(INFERENCE.length))}`;
+  return `s${Buffer.from(id, 'utf16le').toString('base64url')}.`;
+}
+
+interface Seen {
+  /** Timestamp (ms), or -1 when the event had none. */
+  ts: number;
+  /** Length of its token in the serialized text. */
+  chars: number;
+}
+
 interface FamilyState {
-  /** id → timestamp (ms, or -1 when the event had none), in hand-off order. */
-  ids: Map<string, number>;
+  /** key → seen, in hand-off order. */
+  ids: Map<string, Seen>;
   floor: number;
   last: number;
+  /** Serialized tokens of the oldest `inText` ids, of which the first `cut` characters are evicted. */
+  text: string;
+  inText: number;
+  cut: number;
+  /** Tokens of the ids after those, not joined yet; the first `addedFrom` are evicted. */
+  added: string[];
+  addedFrom: number;
 }
 
-interface SerializedFamily {
-  ids: string[];
-  ts: number[];
-  floor: number;
-  last: number;
+const emptyFamily = (): FamilyState => ({ ids: new Map(), floor: -1, last: -1, text: '', inText: 0, cut: 0, added: [], addedFrom: 0 });
+
+function append(state: FamilyState, key: string, ts: number): void {
+  const token = `${key}${ts.toString(36)},`;
+  state.ids.set(key, { ts, chars: token.length });
+  state.added.push(token);
+  if (ts > state.last) state.last = ts;
 }
 
-type Serialized = Partial<Record<Family, SerializedFamily>>;
+function trim(state: FamilyState, capacity: number): void {
+  while (state.ids.size > capacity) {
+    const [oldest, seen] = state.ids.entries().next().value as [string, Seen];
+    state.ids.delete(oldest);
+    if (seen.ts > state.floor) state.floor = seen.ts;
+    if (state.inText > 0) {
+      state.inText -= 1;
+      state.cut += seen.chars;
+    } else state.addedFrom += 1;
+  }
+}
 
-const emptyFamily = (): FamilyState => ({ ids: new Map(), floor: -1, last: -1 });
+/** Fold the pending cuts and additions into `text`: one copy per serialization, not per id. */
+function compact(state: FamilyState): string {
+  if (state.cut > 0 || state.addedFrom < state.added.length) {
+    state.text = state.text.slice(state.cut) + state.added.slice(state.addedFrom).join('');
+  }
+  state.inText = state.ids.size;
+  state.cut = 0;
+  state.added = [];
+  state.addedFrom = 0;
+  return state.text;
+}
+
+/** Version 2: `2;c:<floor>:<last>:<tokens>;i:…`, numbers in base36, each token `<key><ts>,`. */
+function readCompact(serialized: string, families: Record<Family, FamilyState>): void {
+  const [version, ...parts] = serialized.split(';');
+  if (version !== VERSION) throw new Error('unknown checkpoint version');
+  for (const part of parts) {
+    const [tag, floor, last, text, extra] = part.split(':');
+    const family = FAMILIES.find((f) => TAG[f] === tag);
+    if (!family || text === undefined || extra !== undefined) throw new Error('bad family');
+    const state = families[family];
+    state.floor = integer36(floor);
+    state.last = integer36(last);
+    if (text === '') continue;
+    if (!text.endsWith(',')) throw new Error('bad tokens');
+    for (const token of text.slice(0, -1).split(',')) {
+      const end = token[0] === 's' ? token.indexOf('.') + 1 : 23;
+      const key = token.slice(0, end);
+      const ts = integer36(token.slice(end));
+      if (end <= 0 || `${key}${ts.toString(36)}` !== token || (key[0] !== 's' && key[0] !== 'u' && key[0] !== 'i')) throw new Error('bad token');
+      state.ids.set(key, { ts, chars: token.length + 1 });
+    }
+    state.text = text;
+    state.inText = state.ids.size;
+  }
+}
+
+function integer36(text: string | undefined): number {
+  const value = Number.parseInt(text ?? '', 36);
+  if (!Number.isSafeInteger(value)) throw new Error('bad number');
+  return value;
+}
+
+/** The JSON form written before version 2: `{"container": {"ids": [], "ts": [], "floor", "last"}, …}`. */
+function readLegacy(serialized: string, families: Record<Family, FamilyState>): void {
+  const value = JSON.parse(serialized) as Record<string, { ids?: unknown; ts?: unknown; floor?: unknown; last?: unknown } | undefined>;
+  for (const family of FAMILIES) {
+    const stored = value[family];
+    if (!stored) continue;
+    const { ids, ts, floor, last } = stored;
+    if (!Array.isArray(ids) || !Array.isArray(ts) || typeof floor !== 'number' || typeof last !== 'number') throw new Error('bad family');
+    const state = families[family];
+    ids.forEach((id: unknown, i) => {
+      if (typeof id !== 'string') throw new Error('bad id');
+      const t: unknown = ts[i];
+      append(state, keyOf(id), typeof t === 'number' ? Math.floor(t) : -1);
+    });
+    state.floor = floor;
+    state.last = last;
+  }
+}
 
 export class SeenIds {
   readonly #capacity: number;
   readonly #families: Record<Family, FamilyState>;
+  /** The stored checkpoint could not be read: the set started empty (a replay may repeat up to `tail` events). */
+  readonly damaged: boolean;
 
-  private constructor(capacity: number, families: Record<Family, FamilyState>) {
+  private constructor(capacity: number, families: Record<Family, FamilyState>, damaged: boolean) {
     this.#capacity = capacity;
     this.#families = families;
-    for (const family of FAMILIES) this.#trim(families[family]);
+    this.damaged = damaged;
+    for (const family of FAMILIES) trim(families[family], capacity);
   }
 
   static parse(serialized: string | undefined, capacity: number): SeenIds {
-    const families = { container: emptyFamily(), inference: emptyFamily() };
-    if (serialized) {
-      const value = JSON.parse(serialized) as Serialized;
-      for (const family of FAMILIES) {
-        const stored = value[family];
-        if (!stored) continue;
-        const state = families[family];
-        stored.ids.forEach((id, i) => state.ids.set(id, stored.ts[i] ?? -1));
-        state.floor = stored.floor;
-        state.last = stored.last;
-      }
+    let families = { container: emptyFamily(), inference: emptyFamily() };
+    if (!serialized) return new SeenIds(capacity, families, false);
+    try {
+      (serialized.startsWith('{') ? readLegacy : readCompact)(serialized, families);
+      return new SeenIds(capacity, families, false);
+    } catch {
+      // A damaged checkpoint must not stop the stream for good.
+      families = { container: emptyFamily(), inference: emptyFamily() };
+      return new SeenIds(capacity, families, true);
     }
-    return new SeenIds(capacity, families);
   }
 
   /** Has anything of this family been handed off (so a replay of it is expected)? */
@@ -83,29 +190,22 @@ export class SeenIds {
    */
   admit(id: string, family: Family, timeMs: number | undefined): boolean {
     const state = this.#families[family];
-    if (state.ids.has(id)) return false;
+    const key = keyOf(id);
+    if (state.ids.has(key)) return false;
     if (timeMs !== undefined && timeMs < state.floor) return false;
-    state.ids.set(id, timeMs ?? -1);
-    if (timeMs !== undefined && timeMs > state.last) state.last = timeMs;
-    this.#trim(state);
+    append(state, key, timeMs === undefined ? -1 : Math.floor(timeMs));
+    trim(state, this.#capacity);
     return true;
   }
 
-  #trim(state: FamilyState): void {
-    while (state.ids.size > this.#capacity) {
-      const [oldest, ts] = state.ids.entries().next().value as [string, number];
-      state.ids.delete(oldest);
-      if (ts > state.floor) state.floor = ts;
-    }
-  }
-
   serialize(): string {
-    const out: Serialized = {};
+    let out = VERSION;
     for (const family of FAMILIES) {
       const state = this.#families[family];
+      const text = compact(state);
       if (state.ids.size === 0 && state.floor < 0) continue;
-      out[family] = { ids: [...state.ids.keys()], ts: [...state.ids.values()], floor: state.floor, last: state.last };
+      out += `;${TAG[family]}:${state.floor.toString(36)}:${state.last.toString(36)}:${text}`;
     }
-    return JSON.stringify(out);
+    return out;
   }
 }
