@@ -57,8 +57,9 @@ describe('Hill90 seen-id checkpoint encoding', () => {
     }
     const restored = SeenIds.parse(seen.serialize(), 3);
     expect(['c7', 'c8', 'c9'].map((id) => restored.admit(id, 'container', 1000))).toEqual([false, false, false]);
-    // c6 (1006) is the newest evicted: older unknown ids are old, its own millisecond is not decided by the floor.
+    // c6 (1006) is the newest evicted: older unknown ids are old, c6 itself is known, another id of its millisecond is new.
     expect(restored.admit('x', 'container', 1005)).toBe(false);
+    expect(restored.admit('c6', 'container', 1006)).toBe(false);
     expect(restored.admit('y', 'container', 1006)).toBe(true);
   });
 

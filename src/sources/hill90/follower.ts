@@ -84,6 +84,13 @@ export function createHill90Follower(client: Hill90Client, target: Hill90StreamT
        * replay window, a new identical one takes its number and is skipped.
        */
       const rawSeen = new Map<string, number>();
+      /**
+       * The floor (old history evicted from the id set) only matters at the head of a replay, where
+       * events older than the set come first. Once an event of a family is known by id or new, all
+       * that follow are later in the platform's order, so the floor no longer applies: otherwise a
+       * container clock stepped back would make new events look older than the floor and drop them.
+       */
+      const pastFloor: Record<Family, boolean> = { container: false, inference: false };
       let ended = false;
       let credentialExpired = false;
       let lastError: string | undefined;
@@ -128,7 +135,9 @@ export function createHill90Follower(client: Hill90Client, target: Hill90StreamT
               id = `raw:${digest}#${k}`;
               family = 'container';
             } else family = familyOf(id);
-            if (!cursor.admit(id, family, parsed.timeMs)) {
+            const verdict = cursor.classify(id, family, parsed.timeMs, !pastFloor[family]);
+            if (verdict !== 'old') pastFloor[family] = true;
+            if (verdict !== 'new') {
               acc.duplicates++;
               watch.known(family);
               continue;

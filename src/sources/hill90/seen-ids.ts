@@ -60,6 +60,8 @@ interface FamilyState {
   /** key → seen, in hand-off order. */
   ids: Map<string, Seen>;
   floor: number;
+  /** Keys evicted with the floor's own timestamp: events may share a millisecond, so the floor alone cannot tell them from new ones. */
+  atFloor: Set<string>;
   last: number;
   /** Serialized tokens of the oldest `inText` ids, of which the first `cut` characters are evicted. */
   text: string;
@@ -70,7 +72,7 @@ interface FamilyState {
   addedFrom: number;
 }
 
-const emptyFamily = (): FamilyState => ({ ids: new Map(), floor: -1, last: -1, text: '', inText: 0, cut: 0, added: [], addedFrom: 0 });
+const emptyFamily = (): FamilyState => ({ ids: new Map(), floor: -1, atFloor: new Set(), last: -1, text: '', inText: 0, cut: 0, added: [], addedFrom: 0 });
 
 function append(state: FamilyState, key: string, ts: number): void {
   const token = `${key}${ts.toString(36)},`;
@@ -83,7 +85,10 @@ function trim(state: FamilyState, capacity: number): void {
   while (state.ids.size > capacity) {
     const [oldest, seen] = state.ids.entries().next().value as [string, Seen];
     state.ids.delete(oldest);
-    if (seen.ts > state.floor) state.floor = seen.ts;
+    if (seen.ts > state.floor) {
+      state.floor = seen.ts;
+      state.atFloor = new Set([oldest]);
+    } else if (seen.ts === state.floor && seen.ts !== -1) state.atFloor.add(oldest);
     if (state.inText > 0) {
       state.inText -= 1;
       state.cut += seen.chars;
@@ -103,17 +108,21 @@ function compact(state: FamilyState): string {
   return state.text;
 }
 
-/** Version 2: `2;c:<floor>:<last>:<tokens>;i:…`, numbers in base36, each token `<key><ts>,`. */
+/** Version 2: `2;c:<floor>:<last>:<tokens>:<keys at the floor>;i:…`, numbers in base36, each token `<key><ts>,`, each key `<key>,`. */
 function readCompact(serialized: string, families: Record<Family, FamilyState>): void {
   const [version, ...parts] = serialized.split(';');
   if (version !== VERSION) throw new Error('unknown checkpoint version');
   for (const part of parts) {
-    const [tag, floor, last, text, extra] = part.split(':');
+    const [tag, floor, last, text, atFloor, extra] = part.split(':');
     const family = FAMILIES.find((f) => TAG[f] === tag);
-    if (!family || text === undefined || extra !== undefined) throw new Error('bad family');
+    if (!family || text === undefined || atFloor === undefined || extra !== undefined) throw new Error('bad family');
     const state = families[family];
     state.floor = integer36(floor);
     state.last = integer36(last);
+    if (atFloor !== '') {
+      if (!atFloor.endsWith(',')) throw new Error('bad keys');
+      state.atFloor = new Set(atFloor.slice(0, -1).split(','));
+    }
     if (text === '') continue;
     if (!text.endsWith(',')) throw new Error('bad tokens');
     for (const token of text.slice(0, -1).split(',')) {
@@ -189,13 +198,21 @@ export class SeenIds {
    * it has one. Strictly older than the floor counts as old: events may share a millisecond.
    */
   admit(id: string, family: Family, timeMs: number | undefined): boolean {
+    return this.classify(id, family, timeMs, true) === 'new';
+  }
+
+  /**
+   * `admit`, saying why an event is not new: `known` (its id was handed off) or `old` (behind the
+   * floor). `useFloor: false` trusts the id alone: the caller knows the event comes after history.
+   */
+  classify(id: string, family: Family, timeMs: number | undefined, useFloor: boolean): 'new' | 'known' | 'old' {
     const state = this.#families[family];
     const key = keyOf(id);
-    if (state.ids.has(key)) return false;
-    if (timeMs !== undefined && timeMs < state.floor) return false;
+    if (state.ids.has(key) || state.atFloor.has(key)) return 'known';
+    if (useFloor && timeMs !== undefined && timeMs < state.floor) return 'old';
     append(state, key, timeMs === undefined ? -1 : Math.floor(timeMs));
     trim(state, this.#capacity);
-    return true;
+    return 'new';
   }
 
   serialize(): string {
@@ -204,7 +221,9 @@ export class SeenIds {
       const state = this.#families[family];
       const text = compact(state);
       if (state.ids.size === 0 && state.floor < 0) continue;
-      out += `;${TAG[family]}:${state.floor.toString(36)}:${state.last.toString(36)}:${text}`;
+      let atFloor = '';
+      for (const key of state.atFloor) atFloor += `${key},`;
+      out += `;${TAG[family]}:${state.floor.toString(36)}:${state.last.toString(36)}:${text}:${atFloor}`;
     }
     return out;
   }
