@@ -54,6 +54,26 @@ describe('Hill90 OIDC', () => {
     expect(tokenRequest.headers['content-type']).toBe('application/x-www-form-urlencoded');
   });
 
+  it('a token the server stops accepting is replaced once at once, without an auth failure', async () => {
+    rig = await startHill90Rig({ oidc: { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET } });
+    const agent = rig.emulator.addAgent({ id: AGENT });
+    const events = generateEvents(30);
+    agent.append(...events);
+    rig.emulator.failNext(1, 401);
+    const { daemon, events: telemetry } = runHill90(writeHill90Config(rig, { auth: 'oidc', agentId: AGENT }));
+    await rig.receiver.waitFor(events.length, 10_000);
+    await daemon.shutdown(5000);
+    const streams = rig.emulator.requests.filter((r) => r.route === 'events');
+    expect(streams.map((r) => r.status)).toEqual([401, 200]);
+    // The second connection carried a new token, fetched because the first was refused.
+    expect(streams[1]!.headers.authorization).not.toBe(streams[0]!.headers.authorization);
+    expect(telemetry.total('agentlog_auth_failures_total')).toBe(0);
+    // The server replays inference events ahead of container events, so compare as sets.
+    const got = rig.receiver.records.map((r) => String(r.body));
+    expect(got.length).toBe(events.length);
+    expect([...got].sort()).toEqual(events.map((e) => String(e.input_summary)).sort());
+  });
+
   it('a refused client secret is an auth failure, retried slowly, and the secret appears nowhere', async () => {
     rig = await startHill90Rig({ oidc: { clientId: CLIENT_ID, clientSecret: 'the-rotated-secret' } });
     rig.emulator.addAgent({ id: AGENT });

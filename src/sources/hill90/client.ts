@@ -2,7 +2,8 @@
  * Hill90 REST calls (PLATFORMS §2): the events URL, the bearer header, and the agent listing.
  */
 import { request } from 'undici';
-import { summarize } from '../shared/http-outcome.ts';
+import { httpError } from '../shared/http-outcome.ts';
+import { PlatformError } from '../errors.ts';
 import type { TokenProvider } from './token-provider.ts';
 
 export interface Hill90Agent {
@@ -32,10 +33,10 @@ export class Hill90Client {
     const text = await response.body.text();
     if (response.statusCode !== 200) {
       if (response.statusCode === 401) this.tokens.invalidate(token);
-      throw new Error(`listing agents failed: HTTP ${response.statusCode}${text ? `: ${summarize(text)}` : ''}`);
+      throw httpError('listing agents', response.statusCode, response.headers, text);
     }
     const body: unknown = JSON.parse(text);
-    if (!Array.isArray(body)) throw new Error('listing agents failed: the answer is not a JSON array');
+    if (!Array.isArray(body)) throw new PlatformError('listing agents failed: the answer is not a JSON array');
     const agents: Hill90Agent[] = [];
     for (const item of body as Record<string, unknown>[]) {
       if (typeof item !== 'object' || item === null || typeof item.id !== 'string' || item.id === '') continue;

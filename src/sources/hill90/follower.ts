@@ -14,6 +14,8 @@ import { capacityFor, familyOf, SeenIds, type Family } from './seen-ids.ts';
 import { TokenError } from './token-provider.ts';
 
 /** Entries and body bytes per hand-off: small enough that one hand-off never dominates a batch. */
+/** Reason prefix of the one immediate retry with a fresh token after a 401. */
+const RENEWING = 'token refused; retrying once with a fresh one';
 const MAX_EMIT = 512;
 const MAX_EMIT_BYTES = 512 * 1024;
 
@@ -62,8 +64,17 @@ export function createHill90Follower(client: Hill90Client, target: Hill90StreamT
     return entries.length > 0;
   };
 
-  return {
+  /** A refused OIDC token is replaced once at once; only a fresh token refused again is an auth failure. */
+  let renewedAfterRefusal = false;
+
+  const follower = {
     async connect(): Promise<StreamOutcome> {
+      const outcome = await follower.attempt();
+      if (outcome.kind !== 'retry' || !outcome.reason.startsWith(RENEWING)) renewedAfterRefusal = false;
+      return outcome;
+    },
+
+    async attempt(): Promise<StreamOutcome> {
       let token: string;
       try {
         token = await client.tokens.getToken(signal);
@@ -174,9 +185,16 @@ export function createHill90Follower(client: Hill90Client, target: Hill90StreamT
         case 'network_error':
           return { kind: 'retry', baseDelayMs: end.retryMs, reason: end.error.message, delivered };
         case 'http_error':
-          if (end.status === 401) client.tokens.invalidate(token);
+          if (end.status === 401) {
+            client.tokens.invalidate(token);
+            if (client.tokens.renewable && !renewedAfterRefusal) {
+              renewedAfterRefusal = true;
+              return { kind: 'retry', delayMs: 0, reason: `${RENEWING} (HTTP 401)`, delivered };
+            }
+          }
           return outcomeForStatus(end.status, end.headers, end.body);
       }
     },
   };
+  return follower;
 }

@@ -11,6 +11,8 @@ export interface TokenProvider {
   getToken(signal: AbortSignal): Promise<string>;
   /** The server said this token expired: never hand it out again. */
   invalidate(token: string): void;
+  /** A refused token can be replaced by a fresh one (OIDC); a static token cannot. */
+  readonly renewable: boolean;
 }
 
 /** The token endpoint refused or failed; `status` is its HTTP status (undefined: no answer). */
@@ -29,7 +31,7 @@ export class TokenError extends Error {
 }
 
 export function createStaticTokenProvider(token: string): TokenProvider {
-  return { getToken: () => Promise.resolve(token), invalidate: () => undefined };
+  return { getToken: () => Promise.resolve(token), invalidate: () => undefined, renewable: false };
 }
 
 export interface OidcOptions {
@@ -83,11 +85,14 @@ export function createOidcTokenProvider(options: OidcOptions): TokenProvider {
       throw new TokenError('token response is not JSON', status);
     }
     if (typeof body.access_token !== 'string' || body.access_token === '') throw new TokenError('token response has no access_token', status);
-    const lifetime = typeof body.expires_in === 'number' && body.expires_in > 0 ? body.expires_in * 1000 : DEFAULT_LIFETIME_MS;
+    // Some servers send expires_in as a string ("300").
+    const expiresIn = Number(body.expires_in);
+    const lifetime = Number.isFinite(expiresIn) && expiresIn > 0 ? expiresIn * 1000 : DEFAULT_LIFETIME_MS;
     return { token: body.access_token, refreshAt: started + lifetime - Math.min(MAX_MARGIN_MS, lifetime / 5) };
   }
 
   return {
+    renewable: true,
     async getToken(signal) {
       if (cached && now() < cached.refreshAt) return cached.token;
       pending ??= fetchToken().finally(() => (pending = undefined));
