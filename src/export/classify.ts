@@ -5,6 +5,7 @@
  */
 import { JsonLogsSerializer, ProtobufLogsSerializer } from '@opentelemetry/otlp-transformer';
 import protobuf from 'protobufjs/minimal.js';
+import { clip } from '../util/clip.ts';
 
 export type ExportOutcome =
   | { status: 'success'; rejected: number; message?: string }
@@ -61,7 +62,7 @@ export function errorDetail(body: Uint8Array, contentType: string): string {
       const reader = protobuf.Reader.create(body);
       while (reader.pos < reader.len) {
         const tag = reader.uint32();
-        if (tag >>> 3 === 2 && (tag & 7) === 2) return reader.string().slice(0, 500);
+        if (tag >>> 3 === 2 && (tag & 7) === 2) return clip(reader.string(), 500);
         reader.skipType(tag & 7);
       }
     } catch {
@@ -71,10 +72,10 @@ export function errorDetail(body: Uint8Array, contentType: string): string {
   if (contentType.includes('json')) {
     try {
       const parsed = JSON.parse(new TextDecoder().decode(body)) as { message?: unknown };
-      if (typeof parsed.message === 'string') return parsed.message.slice(0, 500);
+      if (typeof parsed.message === 'string') return clip(parsed.message, 500);
     } catch {
       // not JSON after all
     }
   }
-  return new TextDecoder().decode(body.subarray(0, 500)).replace(/[^\x20-\x7e\u00a0-\uffff]+/g, ' ').replace(/\s+/g, ' ').trim();
+  return clip(new TextDecoder().decode(body.subarray(0, 16_384)).replace(/[^\x20-\x7e\u00a0-\uffff]+/g, ' ').replace(/\s+/g, ' ').trim(), 500);
 }

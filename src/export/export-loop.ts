@@ -8,6 +8,7 @@ import type { DeliveryQueue, QueuedBatch } from '../pipeline/queue.ts';
 import type { Events } from '../telemetry/events.ts';
 import { Backoff, sleep } from '../util/backoff.ts';
 import type { Transport } from './http-transport.ts';
+import { clip } from '../util/clip.ts';
 
 export interface ExportLoopOptions {
   queue: DeliveryQueue;
@@ -100,7 +101,7 @@ export class ExportLoop {
           break;
         }
         this.#status.lastFailureAt = new Date().toISOString();
-        this.#status.lastFailure = `${outcome.code}: ${outcome.detail}`.slice(0, 300);
+        this.#status.lastFailure = clip(`${outcome.code}: ${outcome.detail}`, 300);
         if (outcome.status === 'failure') {
           if (!(await this.#ack(batch, signal))) return;
           events.recordsDropped(batch.bySource, 'rejected', `${outcome.code}: ${outcome.detail}`);

@@ -6,6 +6,7 @@
  */
 import type { Logger } from './logger.ts';
 import { createMetrics, type Labels, type Metrics } from './metrics.ts';
+import { clip } from '../util/clip.ts';
 
 export type { Labels };
 
@@ -109,7 +110,7 @@ export class Events {
 
   parseError(source: string, stream: string, sample: string): void {
     this.count('agentlog_parse_errors_total', { source });
-    this.logger.debug({ event: 'source.parse_error', source, stream, sample: sample.slice(0, 200) }, 'frame is not the documented JSON; kept as raw body');
+    this.logger.debug({ event: 'source.parse_error', source, stream, sample: clip(sample, 200) }, 'frame is not the documented JSON; kept as raw body');
   }
 
   recordsExported(bySource: Record<string, number>): void {

@@ -8,6 +8,7 @@ import type { AgentboxSourceConfig } from '../../config/schema.ts';
 import { httpError, summarize } from '../shared/http-outcome.ts';
 import { PlatformError } from '../errors.ts';
 import { parseSandbox, type Sandbox } from './parser.ts';
+import { clip } from '../../util/clip.ts';
 
 /** The server clamps `limit` to 100 (PLATFORMS §4.8). */
 const PAGE_SIZE = 100;
@@ -76,7 +77,7 @@ export class AgentboxClient {
       return { kind: 'network_error', error: error as Error };
     }
     const text = Buffer.concat(chunks, size).toString('utf8');
-    if (response.statusCode !== 200) return { kind: 'http_error', status: response.statusCode, headers: response.headers, body: text.slice(0, 2000) };
+    if (response.statusCode !== 200) return { kind: 'http_error', status: response.statusCode, headers: response.headers, body: clip(text, 2000) };
     return { kind: 'ok', text, headers: response.headers };
   }
 

@@ -12,6 +12,7 @@ import { readNdjson } from './ndjson-reader.ts';
 import { parseNdjsonLine, type ParsedLine } from './parser.ts';
 import { createPoller, type PollState } from './poller.ts';
 import type { ContainerTarget } from './target.ts';
+import { clip } from '../../util/clip.ts';
 
 /** No byte for this long: the connection is taken for dead and opened again (the replay is deduped). */
 const IDLE_TIMEOUT_MS = 10 * 60_000;
@@ -87,7 +88,7 @@ export function createFollower(client: AgentboxClient, target: ContainerTarget, 
           if (item.kind === 'meta') continue;
           if (item.kind === 'system') {
             // In-band errors are the server's, not the agent's output: logged, not exported.
-            if (!systemLogged) logger.warn({ event: 'agentbox.stream_error', source, stream: key, message: item.message.slice(0, 300) }, 'AgentBox reported an error in the log stream');
+            if (!systemLogged) logger.warn({ event: 'agentbox.stream_error', source, stream: key, message: clip(item.message, 300) }, 'AgentBox reported an error in the log stream');
             systemLogged = true;
             continue;
           }

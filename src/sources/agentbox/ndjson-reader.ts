@@ -6,6 +6,7 @@
  * replay is only known by the pause after it.
  */
 import { request, type Dispatcher } from 'undici';
+import { clip } from '../../util/clip.ts';
 
 export type NdjsonEnd =
   | { kind: 'ended' }
@@ -38,7 +39,7 @@ export async function readNdjson(req: NdjsonRequest): Promise<NdjsonEnd> {
   if (response.statusCode !== 200) {
     let body = '';
     try {
-      body = (await response.body.text()).slice(0, 2000);
+      body = clip(await response.body.text(), 2000);
     } catch {
       // the body is only for the error message
     }

@@ -6,6 +6,7 @@ import { request } from 'undici';
 import type { DaytonaSourceConfig } from '../../config/schema.ts';
 import { httpError } from '../shared/http-outcome.ts';
 import { PlatformError } from '../errors.ts';
+import { clip } from '../../util/clip.ts';
 
 /** Makes the daemon keep the 3-byte markers, without the JSON snapshot an SDK version would choose (PLATFORMS §3.4). */
 export const SPLIT_OUTPUT_HEADER = 'x-daytona-split-output';
@@ -128,7 +129,7 @@ export class DaytonaClient {
    */
   async snapshot(logsPath: string, toolbox: Toolbox, signal: AbortSignal, onChunk: (bytes: Uint8Array) => Promise<void> | void): Promise<HttpResult<number>> {
     const response = await request(`${toolbox.base}${logsPath}`, { headers: this.toolboxHeaders(), signal });
-    if (response.statusCode !== 200) return { ok: false, status: response.statusCode, headers: response.headers, body: (await response.body.text()).slice(0, 2000) };
+    if (response.statusCode !== 200) return { ok: false, status: response.statusCode, headers: response.headers, body: clip(await response.body.text(), 2000) };
     let length = 0;
     for await (const chunk of response.body as AsyncIterable<Buffer>) {
       length += chunk.length;
@@ -145,7 +146,7 @@ export class DaytonaClient {
   async #get<T>(url: string, signal: AbortSignal, read: (body: unknown) => T): Promise<HttpResult<T>> {
     const response = await request(url, { headers: { ...this.toolboxHeaders(), accept: 'application/json' }, signal });
     const text = await response.body.text();
-    if (response.statusCode !== 200) return { ok: false, status: response.statusCode, headers: response.headers, body: text.slice(0, 2000) };
+    if (response.statusCode !== 200) return { ok: false, status: response.statusCode, headers: response.headers, body: clip(text, 2000) };
     return { ok: true, value: read(parseJson(text)) };
   }
 

@@ -7,6 +7,7 @@
  */
 import { DefaultAzureCredential, type TokenCredential } from '@azure/identity';
 import type { TokenProvider } from './client.ts';
+import { clip } from '../../util/clip.ts';
 
 export const FOUNDRY_SCOPE = 'https://ai.azure.com/.default';
 
@@ -37,7 +38,7 @@ interface Cached {
 /** The credential's message condensed to its first lines (they chain one sentence per credential tried). */
 function reasonOf(error: unknown): string {
   const text = error instanceof Error ? error.message : String(error);
-  return text.split('\n').map((l) => l.trim()).filter(Boolean).slice(0, 3).join(' ').slice(0, 500);
+  return clip(text.split('\n').map((l) => l.trim()).filter(Boolean).slice(0, 3).join(' '), 500);
 }
 
 export function createAzureTokenProvider(options: AzureTokenOptions = {}): TokenProvider {

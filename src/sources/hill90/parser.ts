@@ -6,6 +6,7 @@
 import type { SseEvent } from '../shared/sse-reader.ts';
 import type { LogEntry } from '../types.ts';
 import { hill90Entry, timestampOf, type Hill90Event } from './mapping.ts';
+import { clip } from '../../util/clip.ts';
 
 export type Hill90Frame =
   /** `id` is absent when the data is not an event with an id: see the follower's rule for those. */
@@ -49,5 +50,5 @@ function parseError(data: string): Hill90Frame {
   const error = typeof obj?.error === 'string' ? obj.error : undefined;
   const detail = typeof obj?.detail === 'string' ? obj.detail : undefined;
   const message = error !== undefined ? (detail ? `${error}: ${detail}` : error) : data;
-  return { kind: 'error', message: message.slice(0, 500), credentialExpired: error === CREDENTIAL_EXPIRED };
+  return { kind: 'error', message: clip(message, 500), credentialExpired: error === CREDENTIAL_EXPIRED };
 }

@@ -2,6 +2,7 @@
 import { parseRetryAfter } from '../../export/classify.ts';
 import { PlatformError } from '../errors.ts';
 import type { StreamOutcome } from '../types.ts';
+import { clip } from '../../util/clip.ts';
 
 export function outcomeForStatus(
   status: number,
@@ -19,11 +20,11 @@ export function summarize(body: string): string {
   try {
     const parsed = JSON.parse(body) as { error?: { message?: unknown } | string; message?: unknown };
     const message = typeof parsed.error === 'string' ? parsed.error : (parsed.error?.message ?? parsed.message);
-    if (typeof message === 'string') return message.slice(0, 300);
+    if (typeof message === 'string') return clip(message, 300);
   } catch {
     // not JSON: use the text
   }
-  return body.replace(/\s+/g, ' ').trim().slice(0, 300);
+  return clip(body.replace(/\s+/g, ' ').trim(), 300);
 }
 
 /** `<what> failed: HTTP <status>: <platform message>`, carrying the status and any Retry-After. */

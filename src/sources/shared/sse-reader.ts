@@ -7,6 +7,7 @@
  */
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import { request, type Dispatcher } from 'undici';
+import { clip } from '../../util/clip.ts';
 
 export interface SseEvent {
   event: string | undefined;
@@ -60,7 +61,7 @@ export async function readSse(req: SseRequest): Promise<SseEnd> {
   if (response.statusCode !== 200) {
     let body = '';
     try {
-      body = (await response.body.text()).slice(0, 2000);
+      body = clip(await response.body.text(), 2000);
     } catch {
       // the body is only for the error message
     }
