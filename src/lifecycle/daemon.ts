@@ -58,9 +58,10 @@ export interface Daemon {
   /**
    * Stop and start sources while everything else keeps running. Every new source is built first:
    * if one cannot be, this throws and nothing was changed. A stopped source's streams have
-   * returned before its replacement starts, so no stream is ever followed twice.
+   * returned before its replacement starts, so no stream is ever followed twice. Resolves false
+   * when a shutdown began meanwhile (then nothing new was started).
    */
-  applySources(change: SourceChange): Promise<void>;
+  applySources(change: SourceChange): Promise<boolean>;
   /** Stop reading, flush within the timeout, persist checkpoints; resolves true if everything was delivered. */
   shutdown(timeoutMs: number): Promise<boolean>;
 }
@@ -142,6 +143,8 @@ export function startDaemon(config: Config, deps: DaemonDeps): Daemon {
   );
 
   let stopping: Promise<boolean> | undefined;
+  /** Sources a reload is stopping right now (already out of `running`). */
+  const leavingStops = new Set<Promise<void>>();
   return {
     status() {
       const size = queue.size();
@@ -156,24 +159,28 @@ export function startDaemon(config: Config, deps: DaemonDeps): Daemon {
       return new Map([...running].map(([name, r]) => [name, r.config]));
     },
     async applySources(change) {
-      if (stopping) return;
+      if (stopping) return false;
       const next = change.start.map((s) => ({ config: s, source: createSource(s, { logger, events }) }));
       const leaving = change.stop.flatMap((name) => {
         const r = running.get(name);
         running.delete(name);
         return r ? [r.runner] : [];
       });
-      await Promise.all(leaving.map((runner) => runner.stop()));
+      // A shutdown that begins now must wait for these too: they may still be handing off.
+      const stopped = Promise.all(leaving.map((runner) => runner.stop())).then(() => undefined);
+      leavingStops.add(stopped);
+      await stopped.finally(() => leavingStops.delete(stopped));
       for (const runner of leaving) logger.info({ event: 'source.stopped', source: runner.name }, 'source stopped; its checkpoints stay');
-      if (stopping) return;
+      if (stopping) return false;
       for (const { config: sourceConfig, source } of next) launch(sourceConfig, source, change.resource);
+      return true;
     },
     shutdown(timeoutMs) {
       stopping ??= (async () => {
         const deadline = Date.now() + timeoutMs;
         const remaining = (): number => Math.max(0, deadline - Date.now());
         logger.info({ event: 'daemon.stopping', timeout_ms: timeoutMs }, 'stopping: flushing what can be flushed');
-        await withDeadline(Promise.all([...running.values()].map((r) => r.runner.stop())), remaining());
+        await withDeadline(Promise.all([...[...running.values()].map((r) => r.runner.stop()), ...leavingStops]), remaining());
         await withDeadline(batcher.close(), remaining()).catch(() => undefined);
         // Records still in the batcher (its flush ran out of time) are not delivered either.
         const delivered = (await exporter.drain(deadline)) && batcher.pending() === 0;

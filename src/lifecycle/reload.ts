@@ -95,14 +95,19 @@ export function createReloader(options: ReloaderOptions): Reloader {
     const next = result.config;
     options.secrets.add(collectSecretValues(next));
     const plan = planReload(current, daemon.sourceConfigs(), next);
+    let applied: boolean;
     try {
-      await daemon.applySources({
+      applied = await daemon.applySources({
         stop: [...plan.removed, ...plan.changed.map((s) => s.name)],
         start: [...plan.added, ...plan.changed],
         resource: next.resource,
       });
     } catch (error) {
       events.configReloadFailed((error as Error).message);
+      return;
+    }
+    if (!applied) {
+      logger.info({ event: 'config.reload_abandoned' }, 'shutting down: the reload was not applied');
       return;
     }
     current = effectiveConfig(current, next);
