@@ -1,8 +1,7 @@
-// One `/logs/stream` connection: NDJSON lines queue up and a single pump writes them with the
-// connection's faults (random chunking across line and UTF-8 boundaries, a cut after N lines).
+// One `/logs/stream` connection: the shared stream writer with NDJSON lines and the connection's
+// faults (random chunking across line and UTF-8 boundaries, a cut after N lines).
 import type { ServerResponse } from 'node:http';
-import { createRandom, splitIntoChunks } from '../shared/chunking.ts';
-import { nextTick } from '../shared/http-io.ts';
+import { createStreamWriter, cutFor } from '../shared/stream-writer.ts';
 import type { AgentboxFaults } from './types.ts';
 
 export interface NdjsonWriter {
@@ -14,62 +13,14 @@ export interface NdjsonWriter {
 }
 
 export function createNdjsonWriter(res: ServerResponse, faults: AgentboxFaults, ordinal: number, onClose: () => void): NdjsonWriter {
-  const cutAfter = Array.isArray(faults.disconnectAfter) ? faults.disconnectAfter[ordinal] : faults.disconnectAfter;
-  const chunking = faults.chunking;
-  const random = createRandom(faults.seed + ordinal);
-  const pending: string[] = [];
-  let written = 0;
-  let ending = false;
-  let closed = false;
-  let pumping = false;
-  res.on('close', () => {
-    closed = true;
-    onClose();
-  });
-
-  async function pump(): Promise<void> {
-    if (pumping) return;
-    pumping = true;
-    try {
-      while (!closed && pending.length > 0) {
-        let take = pending.length;
-        if (cutAfter !== undefined) take = Math.min(take, Math.max(0, cutAfter - written));
-        const lines = pending.splice(0, take);
-        written += lines.length;
-        const bytes = Buffer.from(lines.map((l) => `${l}\n`).join(''), 'utf8');
-        for (const chunk of splitIntoChunks(bytes, chunking, random)) {
-          if (closed) return;
-          await new Promise<void>((resolve) => res.write(chunk, () => resolve()));
-          if (chunking !== 'whole') await nextTick();
-        }
-        if (cutAfter !== undefined && written >= cutAfter) {
-          res.socket?.destroy();
-          return;
-        }
-      }
-      if (ending && !closed) res.end();
-    } catch {
-      res.socket?.destroy();
-    } finally {
-      pumping = false;
-    }
-  }
-
+  const writer = createStreamWriter(res, { chunking: faults.chunking, seed: faults.seed + ordinal, cutAfter: cutFor(faults.disconnectAfter, ordinal), onClose });
   return {
     send(lines) {
-      if (closed || ending) return;
-      pending.push(...lines);
-      void pump();
+      writer.send(lines.map((line) => ({ bytes: Buffer.from(`${line}\n`, 'utf8'), counts: true })));
     },
-    end() {
-      if (closed || ending) return;
-      ending = true;
-      void pump().then(() => {
-        if (!closed && pending.length === 0 && !pumping) res.end();
-      });
-    },
+    end: () => writer.end(),
     get closed() {
-      return closed;
+      return writer.closed;
     },
   };
 }
