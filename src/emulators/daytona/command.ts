@@ -3,6 +3,7 @@
 // at EOF for more, and closes 1000 once the command has exited and everything was sent.
 import { randomUUID } from 'node:crypto';
 import { createRandom } from '../shared/chunking.ts';
+import { createConnectionCount } from '../shared/connection-count.ts';
 import { nextTick, sleep } from '../shared/http-io.ts';
 import type { CommandHandle, DaytonaFaults } from './types.ts';
 import type { ServerWebSocket } from './ws-server.ts';
@@ -44,11 +45,10 @@ export function createCommandRecord(
   let stdoutText = '';
   let stderrText = '';
   let attempts = 0;
-  let connections = 0;
+  const connections = createConnectionCount(`command ${id}`);
   const live = new Set<ServerWebSocket>();
   const faults: Partial<DaytonaFaults> = { ...overrides };
   let changed: (() => void)[] = [];
-  const connectionWaiters: { count: number; resolve: () => void }[] = [];
   let disposed = false;
 
   const notify = (): void => {
@@ -96,7 +96,7 @@ export function createCommandRecord(
       return attempts;
     },
     get connections() {
-      return connections;
+      return connections.value;
     },
     get liveConnections() {
       return live.size;
@@ -120,19 +120,7 @@ export function createCommandRecord(
     setFaults(next) {
       Object.assign(faults, next);
     },
-    waitForConnection(count = 1, timeoutMs = 10_000) {
-      if (connections >= count) return Promise.resolve();
-      return new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`no ${count}. connection to command ${id} within ${timeoutMs}ms`)), timeoutMs);
-        connectionWaiters.push({
-          count,
-          resolve: () => {
-            clearTimeout(timer);
-            resolve();
-          },
-        });
-      });
-    },
+    waitForConnection: (count = 1, timeoutMs = 10_000) => connections.waitFor(count, timeoutMs),
   };
 
   return {
@@ -144,12 +132,8 @@ export function createCommandRecord(
       attempts++;
     },
     async follow(ws, transform) {
-      const ordinal = connections++;
       live.add(ws);
-      for (const w of connectionWaiters.filter((w) => connections >= w.count)) {
-        connectionWaiters.splice(connectionWaiters.indexOf(w), 1);
-        w.resolve();
-      }
+      const ordinal = connections.add();
       const f = current();
       const random = createRandom(f.seed + ordinal);
       const limits = f.disconnectAfterBytes;

@@ -1,6 +1,7 @@
 // One hosted-agent session: its stored history, live connections, status and
 // faults. The test-facing SessionHandle is a view on this record.
 import type { ServerResponse } from 'node:http';
+import { createConnectionCount } from '../shared/connection-count.ts';
 import { createFailQueue } from './fail-queue.ts';
 import type { ScriptedFailure } from './fail-queue.ts';
 import { renderFrames, toFrame } from './frames.ts';
@@ -35,12 +36,11 @@ export function createSessionRecord(opts: AddSessionOptions, seq: number): Sessi
   const history: Frame[] = [];
   const writers = new Set<StreamWriter>();
   const failures = createFailQueue<ScriptedFailure>();
-  const waiters: { count: number; resolve: () => void }[] = [];
   let overrides: Partial<FoundryFaults> = { ...opts.faults };
   let version = opts.version;
   let status: SessionStatus = opts.status ?? 'active';
   let attempts = 0;
-  let connections = 0;
+  const connections = createConnectionCount(`session ${opts.id}`);
   let ended = false;
   let listed = true;
   const createdAt = opts.createdAt ?? Math.floor(Date.now() / 1000);
@@ -53,15 +53,6 @@ export function createSessionRecord(opts: AddSessionOptions, seq: number): Sessi
   function endWriters(): void {
     ended = true;
     for (const writer of writers) writer.end();
-  }
-
-  function notifyWaiters(): void {
-    for (const waiter of [...waiters]) {
-      if (connections >= waiter.count) {
-        waiters.splice(waiters.indexOf(waiter), 1);
-        waiter.resolve();
-      }
-    }
   }
 
   const handle: SessionHandle = {
@@ -77,7 +68,7 @@ export function createSessionRecord(opts: AddSessionOptions, seq: number): Sessi
       return attempts;
     },
     get connections() {
-      return connections;
+      return connections.value;
     },
     get liveConnections() {
       return writers.size;
@@ -114,23 +105,7 @@ export function createSessionRecord(opts: AddSessionOptions, seq: number): Sessi
     renderHistory(lineEnding = '\n') {
       return renderFrames(history, lineEnding);
     },
-    waitForConnection(count = 1, timeoutMs = 5000) {
-      if (connections >= count) return Promise.resolve();
-      return new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(() => {
-          waiters.splice(waiters.indexOf(waiter), 1);
-          reject(new Error(`session ${opts.id}: ${connections} connection(s) after ${timeoutMs} ms, wanted ${count}`));
-        }, timeoutMs);
-        const waiter = {
-          count,
-          resolve: () => {
-            clearTimeout(timer);
-            resolve();
-          },
-        };
-        waiters.push(waiter);
-      });
-    },
+    waitForConnection: (count = 1, timeoutMs = 5000) => connections.waitFor(count, timeoutMs),
   };
 
   return {
@@ -166,14 +141,13 @@ export function createSessionRecord(opts: AddSessionOptions, seq: number): Sessi
     },
     connect(res, defaults) {
       const faults: FoundryFaults = { ...defaults, ...overrides };
-      const writer = createStreamWriter(res, faults, connections, () => {
+      const writer = createStreamWriter(res, faults, connections.value, () => {
         writers.delete(writer);
       });
-      connections += 1;
       touch();
       writers.add(writer);
       writer.send(replayed(history, faults.replay));
-      notifyWaiters();
+      connections.add();
     },
     dispose() {
       ended = true;

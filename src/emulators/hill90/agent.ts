@@ -1,6 +1,7 @@
 // One Hill90 agent: its event log (container events and inference rows), live SSE
 // connections, status and faults. The test-facing AgentHandle is a view on this record.
 import type { ServerResponse } from 'node:http';
+import { createConnectionCount } from '../shared/connection-count.ts';
 import { createSseWriter, type SseWriter } from './sse-writer.ts';
 import { credentialExpiredFrame, dataFrame, END_FRAME, errorFrame, familyOf, isRaw, isTyped, typedFrame } from './frames.ts';
 import type { AddAgentOptions, AgentHandle, AgentStatus, Family, Hill90Faults } from './types.ts';
@@ -27,12 +28,11 @@ interface HistoryItem {
 export function createAgentRecord(opts: AddAgentOptions): AgentRecord {
   const history: HistoryItem[] = [];
   const writers = new Set<SseWriter>();
-  const waiters: { count: number; resolve: () => void }[] = [];
   const tails: number[] = [];
   let overrides: Partial<Hill90Faults> = { ...opts.faults };
   let status: AgentStatus = opts.status ?? 'running';
   let attempts = 0;
-  let connections = 0;
+  const connections = createConnectionCount(`agent ${opts.id}`);
   let removed = false;
   const name = opts.name ?? `agent-${opts.id.slice(0, 8)}`;
   const createdAt = new Date().toISOString();
@@ -54,7 +54,7 @@ export function createAgentRecord(opts: AddAgentOptions): AgentRecord {
       return attempts;
     },
     get connections() {
-      return connections;
+      return connections.value;
     },
     get liveConnections() {
       return writers.size;
@@ -98,23 +98,7 @@ export function createAgentRecord(opts: AddAgentOptions): AgentRecord {
       handle.end();
       removed = true;
     },
-    waitForConnection(count = 1, timeoutMs = 5000) {
-      if (connections >= count) return Promise.resolve();
-      return new Promise<void>((resolve, reject) => {
-        const waiter = {
-          count,
-          resolve: () => {
-            clearTimeout(timer);
-            resolve();
-          },
-        };
-        const timer = setTimeout(() => {
-          waiters.splice(waiters.indexOf(waiter), 1);
-          reject(new Error(`agent ${opts.id}: ${connections} connection(s) after ${timeoutMs} ms, wanted ${count}`));
-        }, timeoutMs);
-        waiters.push(waiter);
-      });
-    },
+    waitForConnection: (count = 1, timeoutMs = 5000) => connections.waitFor(count, timeoutMs),
   };
 
   function lastOf(family: Family, tail: number): HistoryItem[] {
@@ -153,11 +137,10 @@ export function createAgentRecord(opts: AddAgentOptions): AgentRecord {
     connect(res, defaults, tail, tokenExpiresAt) {
       const faults: Hill90Faults = { ...defaults, ...overrides };
       let expiry: NodeJS.Timeout | undefined;
-      const writer = createSseWriter(res, faults, connections, () => {
+      const writer = createSseWriter(res, faults, connections.value, () => {
         clearTimeout(expiry);
         writers.delete(writer);
       });
-      connections += 1;
       tails.push(tail);
       writers.add(writer);
       // Backfill order of the real route: inference rows first, then the container's `tail -f -n N`.
@@ -171,12 +154,7 @@ export function createAgentRecord(opts: AddAgentOptions): AgentRecord {
         }, Math.max(0, tokenExpiresAt - Date.now()));
         expiry.unref();
       }
-      for (const waiter of [...waiters]) {
-        if (connections >= waiter.count) {
-          waiters.splice(waiters.indexOf(waiter), 1);
-          waiter.resolve();
-        }
-      }
+      connections.add();
     },
     snapshot(tail) {
       const events: Record<string, unknown>[] = [];
