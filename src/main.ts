@@ -10,6 +10,7 @@ import { demoCommand } from './cli/demo.ts';
 import { CliError, ConfigInvalidError, EXIT_FATAL, EXIT_OK, UsageError } from './cli/errors.ts';
 import { HELP } from './cli/help.ts';
 import { runCommand } from './cli/run.ts';
+import { tailCommand } from './cli/tail.ts';
 import { validateCommand } from './cli/validate.ts';
 import { parseDuration } from './config/units.ts';
 import { VERSION } from './version.ts';
@@ -61,6 +62,20 @@ async function main(argv: string[]): Promise<number> {
     case 'checkpoints':
       if (rest.length > 2) throw new UsageError(`checkpoints takes an action and at most one stream, got "${rest.join(' ')}".`);
       return checkpointsCommand(rest[0], rest[1], configPath, process.env, out);
+    case 'tail': {
+      if (rest.length > 0) throw new UsageError(`tail takes no arguments, got "${rest.join(' ')}".`);
+      // First Ctrl-C/SIGTERM stops following; a second one exits at once.
+      const stop = new AbortController();
+      const onSignal = (): void => {
+        if (stop.signal.aborted) process.exit(EXIT_FATAL);
+        stop.abort();
+      };
+      process.on('SIGINT', onSignal);
+      process.on('SIGTERM', onSignal);
+      const json = values.json === true;
+      // Like run: once stopped, no idle socket or late timer may keep the process alive.
+      return process.exit(await tailCommand({ configPath, env: process.env, source: values.source, json, output: process.stdout, signal: stop.signal }));
+    }
     case 'demo': {
       if (rest.length > 0) throw new UsageError(`demo takes no arguments, got "${rest.join(' ')}".`);
       let durationMs: number | undefined;

@@ -14,13 +14,18 @@ Usage:
   agent-log-exporter checkpoints reset [STREAM] [--config FILE]
                                                     forget checkpoints (all, a source, or one stream)
   agent-log-exporter tail [--config FILE] [--source NAME] [--json]
+                                                    print the sources' records as they arrive (from
+                                                    what each platform replays); never exports, never
+                                                    touches storage.dir or checkpoints
   agent-log-exporter demo [--duration 8s] [--otlp-endpoint URL]
-                                                    the pipeline on a built-in Foundry emulator and a
-                                                    loopback OTLP receiver; no account needed
+                                                    the pipeline on built-in emulators of all four
+                                                    platforms and a loopback OTLP receiver; no account
 
 Options:
   -c, --config FILE   config file (default: $AGENT_LOG_EXPORTER_CONFIG, else ./agent-log-exporter.yaml)
-      --duration D    demo: how long the agent runs (default 8s; 500ms, 30s, 2m…)
+      --source NAME   tail: only this source
+      --json          tail: one OTLP/JSON request (one record) per line, for jq
+      --duration D    demo: how long the agents run (default 8s; 500ms, 30s, 2m…)
       --otlp-endpoint URL
                       demo: export to this OTLP/HTTP logs URL instead of the loopback receiver
                       (the only way the demo reaches beyond 127.0.0.1)
