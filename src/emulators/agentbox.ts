@@ -2,7 +2,7 @@
 // (statuses, pool filter, limit/offset paging), sandbox get, the "last N lines" logs snapshot per
 // container (newer server with nanosecond timestamps, or older server without), the NDJSON
 // `/logs/stream` route (or its absence), and scriptable faults.
-import { createFailQueue } from './foundry/fail-queue.ts';
+import { createFailQueue } from './shared/fail-queue.ts';
 import { startLoopbackServer } from './shared/loopback-server.ts';
 import { createHandler, type EmulatorFailure, type HandlerState } from './agentbox/handler.ts';
 import { createSandboxRecord, type SandboxRecord } from './agentbox/sandbox.ts';

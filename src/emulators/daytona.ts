@@ -6,7 +6,7 @@
 // RFC 6455 writer on node:http (no runtime dependency).
 import http from 'node:http';
 import type { Socket } from 'node:net';
-import { createFailQueue } from './foundry/fail-queue.ts';
+import { createFailQueue } from './shared/fail-queue.ts';
 import { createRequestHandler, createUpgradeHandler, type HandlerState } from './daytona/handler.ts';
 import { isToolboxRoute } from './daytona/routes.ts';
 import { createSandboxRecord, type SandboxRecord } from './daytona/sandbox.ts';

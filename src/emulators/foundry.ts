@@ -5,7 +5,7 @@
 // bearer tokens over plain http.
 import { startLoopbackServer } from './shared/loopback-server.ts';
 import type { LoopbackServer } from './shared/loopback-server.ts';
-import { createFailQueue } from './foundry/fail-queue.ts';
+import { createFailQueue } from './shared/fail-queue.ts';
 import { createHandler } from './foundry/handler.ts';
 import type { EmulatorFailure, HandlerState } from './foundry/handler.ts';
 import { createSessionRecord } from './foundry/session.ts';

@@ -2,6 +2,7 @@
 // `GET /agents/{id}/events` (JSON array, or SSE with follow=true replaying the last `tail`
 // events of each kind, then live ones), and a client-credentials token endpoint whose short-lived
 // tokens end the streams they opened when they expire — with scriptable faults.
+import { createFailQueue } from './shared/fail-queue.ts';
 import { startLoopbackServer } from './shared/loopback-server.ts';
 import { createAgentRecord, type AgentRecord } from './hill90/agent.ts';
 import { createHandler, TOKEN_PATH, type HandlerState, type ScriptedFailure } from './hill90/handler.ts';
@@ -18,7 +19,7 @@ export const DEFAULT_FAULTS: Readonly<Hill90Faults> = Object.freeze({ chunking: 
 export async function startHill90Emulator(opts: Hill90EmulatorOptions = {}): Promise<Hill90Emulator> {
   const agents = new Map<string, AgentRecord>();
   const defaults: Hill90Faults = { ...DEFAULT_FAULTS, ...opts.faults };
-  const failures: { remaining: number; failure: ScriptedFailure }[] = [];
+  const failures = createFailQueue<ScriptedFailure>();
   const tokens = createTokenIssuer(opts.oidc);
   let staticToken = opts.token;
   let paused = false;
@@ -30,13 +31,7 @@ export async function startHill90Emulator(opts: Hill90EmulatorOptions = {}): Pro
     tokens,
     staticToken: () => staticToken,
     paused: () => paused,
-    takeFailure(route: Hill90Route) {
-      const index = failures.findIndex((f) => (f.failure.route ?? 'events') === route || f.failure.route === 'any');
-      const entry = failures[index];
-      if (entry === undefined) return undefined;
-      if (--entry.remaining === 0) failures.splice(index, 1);
-      return entry.failure;
-    },
+    takeFailure: (route: Hill90Route) => failures.take((f) => (f.route ?? 'events') === route || f.route === 'any'),
   };
   const server = await startLoopbackServer(createHandler(state), { port: opts.port });
 
@@ -65,8 +60,7 @@ export async function startHill90Emulator(opts: Hill90EmulatorOptions = {}): Pro
       staticToken = token;
     },
     failNext(count, status, failOpts = {}) {
-      if (!Number.isInteger(count) || count < 1) throw new RangeError(`failNext count must be a positive integer, got ${count}`);
-      failures.push({ remaining: count, failure: { ...failOpts, status } });
+      failures.push(count, { ...failOpts, status });
     },
     pause() {
       paused = true;

@@ -1,7 +1,7 @@
 // The request pipeline: record → auth → route → scripted failure → answer (PLATFORMS.md §4).
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import { queryRecord, sendJson } from '../shared/http-io.ts';
-import type { FailQueue, ScriptedFailure } from '../foundry/fail-queue.ts';
+import type { FailQueue, ScriptedFailure } from '../shared/fail-queue.ts';
 import type { SandboxRecord } from './sandbox.ts';
 import type { AgentboxFaults, AgentboxRoute, FailOptions, RecordedRequest } from './types.ts';
 

@@ -1,6 +1,6 @@
 // Public types of the AgentBox (scitix Agent-Sandbox) emulator (PLATFORMS.md §4).
-import type { IncomingHttpHeaders } from 'node:http';
 import type { Chunking } from '../shared/chunking.ts';
+import type { RecordedRequestBase } from '../shared/recorded-request.ts';
 
 /** One stored line of a container's log. */
 export type StoredLine =
@@ -48,15 +48,8 @@ export interface FailOptions {
 
 export type AgentboxRoute = 'list' | 'get' | 'logs' | 'stream' | 'unknown';
 
-export interface RecordedRequest {
-  at: number;
-  method: string;
-  path: string;
-  query: Record<string, string>;
-  headers: IncomingHttpHeaders;
-  route: AgentboxRoute;
+export interface RecordedRequest extends RecordedRequestBase<AgentboxRoute> {
   sandboxId?: string;
-  status?: number;
 }
 
 export interface SandboxHandle {

@@ -3,7 +3,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { sendJson } from '../shared/http-io.ts';
-import type { ScriptedFailure } from '../foundry/fail-queue.ts';
+import type { ScriptedFailure } from '../shared/fail-queue.ts';
 import type { CommandRecord } from './command.ts';
 import { demux, logFormat } from './log-format.ts';
 import { isToolboxRoute, parseRoute, type ParsedRoute } from './routes.ts';

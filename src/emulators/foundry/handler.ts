@@ -3,7 +3,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { queryRecord, sendJson } from '../shared/http-io.ts';
 import { sendError, sendScriptedFailure } from './errors.ts';
-import type { ScriptedFailure } from './fail-queue.ts';
+import type { ScriptedFailure } from '../shared/fail-queue.ts';
 import { serveLogStream } from './logstream-route.ts';
 import { parseRoute } from './routes.ts';
 import type { ParsedRoute } from './routes.ts';

@@ -1,7 +1,7 @@
 // GET …/versions/{v}/sessions/{id}:logstream → text/event-stream (PLATFORMS.md §1.5, §1.6).
 import type { ServerResponse } from 'node:http';
 import { sendError, sendScriptedFailure } from './errors.ts';
-import type { ScriptedFailure } from './fail-queue.ts';
+import type { ScriptedFailure } from '../shared/fail-queue.ts';
 import type { SessionRecord } from './session.ts';
 import type { FoundryFaults } from './types.ts';
 

@@ -2,8 +2,7 @@
 // faults. The test-facing SessionHandle is a view on this record.
 import type { ServerResponse } from 'node:http';
 import { createConnectionCount } from '../shared/connection-count.ts';
-import { createFailQueue } from './fail-queue.ts';
-import type { ScriptedFailure } from './fail-queue.ts';
+import { createFailQueue, type ScriptedFailure } from '../shared/fail-queue.ts';
 import { renderFrames, toFrame } from './frames.ts';
 import { createStreamWriter } from './stream-writer.ts';
 import type { StreamWriter } from './stream-writer.ts';

@@ -1,6 +1,6 @@
 // Public types of the Foundry hosted-agent emulator (PLATFORMS.md §1).
-import type { IncomingHttpHeaders } from 'node:http';
 import type { Chunking } from '../shared/chunking.ts';
+import type { RecordedRequestBase } from '../shared/recorded-request.ts';
 
 /** A console line as the platform sends it: `data: {"timestamp","stream","message"}`. */
 export interface JsonLogLine {
@@ -85,17 +85,8 @@ export interface EmulatorFailOptions extends FailOptions {
 
 export type FoundryRoute = 'logstream' | 'list-sessions' | 'get-session' | 'unknown';
 
-/** One request as the emulator saw it. `status` is filled in once answered. */
-export interface RecordedRequest {
-  at: number;
-  method: string;
-  /** Raw pathname as received (percent-encoding kept, e.g. `%3Alogstream`). */
-  path: string;
-  query: Record<string, string>;
-  headers: IncomingHttpHeaders;
+export interface RecordedRequest extends RecordedRequestBase<FoundryRoute> {
   tls: boolean;
-  route: FoundryRoute;
-  status?: number;
 }
 
 export interface AddSessionOptions {

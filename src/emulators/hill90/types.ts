@@ -1,6 +1,6 @@
 // Public types of the Hill90 agent-events emulator (PLATFORMS.md §2).
-import type { IncomingHttpHeaders } from 'node:http';
 import type { Chunking } from '../shared/chunking.ts';
+import type { RecordedRequestBase } from '../shared/recorded-request.ts';
 
 /** An agent event as the platform sends it (PLATFORMS §2.4); types and tools are open strings. */
 export interface Hill90EventJson {
@@ -68,15 +68,8 @@ export interface FailOptions {
 
 export type Hill90Route = 'events' | 'agents' | 'token' | 'unknown';
 
-export interface RecordedRequest {
-  at: number;
-  method: string;
-  path: string;
-  query: Record<string, string>;
-  headers: IncomingHttpHeaders;
-  route: Hill90Route;
+export interface RecordedRequest extends RecordedRequestBase<Hill90Route> {
   agentId?: string;
-  status?: number;
 }
 
 export interface AgentHandle {

@@ -1,8 +1,11 @@
 // failNext(): a FIFO of scripted failures, each good for `count` requests.
-import type { FailOptions } from './types.ts';
 
-export interface ScriptedFailure extends FailOptions {
+/** What every platform's failNext scripts: the status, and maybe Retry-After and a body. */
+export interface ScriptedFailure {
   status: number;
+  /** Retry-After header value (seconds or an HTTP date). */
+  retryAfter?: number | string;
+  body?: unknown;
 }
 
 export interface FailQueue<T extends ScriptedFailure> {
