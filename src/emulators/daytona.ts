@@ -4,9 +4,8 @@
 // snapshot, or a WebSocket follow that replays from byte 0 in 1024-byte frames and closes 1000
 // when the command exits), with scriptable faults. WebSockets are served by a hand-written
 // RFC 6455 writer on node:http (no runtime dependency).
-import http from 'node:http';
-import type { Socket } from 'node:net';
 import { createFailQueue } from './shared/fail-queue.ts';
+import { startLoopbackServer } from './shared/loopback-server.ts';
 import { createRequestHandler, createUpgradeHandler, type HandlerState } from './daytona/handler.ts';
 import { isToolboxRoute } from './daytona/routes.ts';
 import { createSandboxRecord, type SandboxRecord } from './daytona/sandbox.ts';
@@ -52,25 +51,8 @@ export async function startDaytonaEmulator(opts: DaytonaEmulatorOptions = {}): P
     takeFailure: (route) => failures.take((f) => applies(f, route)),
   };
 
-  const server = http.createServer(createRequestHandler(state));
-  server.on('upgrade', createUpgradeHandler(state));
-  server.requestTimeout = 0;
-  server.timeout = 0;
-  const sockets = new Set<Socket>();
-  server.on('connection', (socket: Socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(opts.port ?? 0, '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const address = server.address();
-  if (address === null || typeof address === 'string') throw new Error('emulator has no TCP address');
-  origin = `http://127.0.0.1:${address.port}`;
+  const server = await startLoopbackServer(createRequestHandler(state), { port: opts.port, onUpgrade: createUpgradeHandler(state) });
+  origin = server.origin;
 
   let closing: Promise<void> | undefined;
   return {
@@ -102,12 +84,10 @@ export async function startDaytonaEmulator(opts: DaytonaEmulatorOptions = {}): P
       failures.push(count, { status, retryAfter: failOpts.retryAfter, body: failOpts.body, route: failOpts.route ?? 'logs' });
     },
     close() {
-      closing ??= new Promise<void>((resolve) => {
+      closing ??= (async () => {
         for (const s of sandboxes.values()) s.dispose();
-        server.close(() => resolve());
-        for (const socket of sockets) socket.destroy();
-        server.closeAllConnections();
-      });
+        await server.close();
+      })();
       return closing;
     },
   };

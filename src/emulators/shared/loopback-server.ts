@@ -4,6 +4,7 @@ import http from 'node:http';
 import https from 'node:https';
 import type { IncomingMessage, ServerResponse, Server } from 'node:http';
 import type { Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
 
 export type RequestHandler = (req: IncomingMessage, res: ServerResponse) => void;
 
@@ -19,6 +20,8 @@ export interface LoopbackServerOptions {
   port?: number;
   /** HTTPS; with `clientCa`, clients must present a certificate signed by it (mutual TLS). */
   tls?: { key: string; cert: string; clientCa?: string };
+  /** Serves `Upgrade` requests (WebSockets); the upgraded sockets are cut by close() too. */
+  onUpgrade?: (req: IncomingMessage, socket: Duplex, head: Buffer) => void;
 }
 
 export async function startLoopbackServer(
@@ -35,6 +38,7 @@ export async function startLoopbackServer(
         handler,
       )
     : http.createServer(handler);
+  if (opts.onUpgrade) server.on('upgrade', opts.onUpgrade);
   // Streams stay open for minutes in soak tests; Node's defaults would cut them.
   server.requestTimeout = 0;
   server.timeout = 0;
