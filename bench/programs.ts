@@ -1,0 +1,116 @@
+// The measured programs, each started as its own process: the daemon (the built
+// CLI, as installed) and the naive SDK pipeline in its two configurations.
+import { execFileSync, execSync, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { stripTypeScriptTypes } from 'node:module';
+import { join } from 'node:path';
+import { BENCH_AGENT, BENCH_TOKEN, BENCH_VERSION } from './fast-foundry.ts';
+
+export type ProgramName = 'daemon' | 'naive-default' | 'naive-tuned';
+export const PROGRAMS: readonly ProgramName[] = ['daemon', 'naive-default', 'naive-tuned'];
+
+const ROOT = new URL('..', import.meta.url).pathname;
+/** Gitignored; inside the repository so the naive program resolves node_modules. */
+const WORK = join(ROOT, '.bench');
+
+/** The built CLI: dist/ of the working tree (npm run build), or of HEAD (buildCommitted). */
+let daemonMain = join(ROOT, 'dist', 'main.js');
+
+/** npm run build: dist/ of the working tree. */
+export function buildWorkingTree(): void {
+  execSync('npm run build', { cwd: ROOT, stdio: 'inherit' });
+  daemonMain = join(ROOT, 'dist', 'main.js');
+}
+
+/**
+ * Builds the committed code (HEAD) apart from the working tree, where other work may be
+ * half done: git archive → .bench/head → tsc. Its figures are those of a commit.
+ */
+export function buildCommitted(): void {
+  const head = join(WORK, 'head');
+  rmSync(head, { recursive: true, force: true });
+  mkdirSync(head, { recursive: true });
+  execSync(`git archive HEAD src package.json tsconfig.json tsconfig.build.json | tar -x -C ${JSON.stringify(head)}`, { cwd: ROOT, stdio: 'inherit' });
+  execFileSync(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(head, 'tsconfig.build.json')], { stdio: 'inherit' });
+  daemonMain = join(head, 'dist', 'main.js');
+}
+
+export interface Target {
+  foundryUrl: string;
+  otlpUrl: string;
+  /** One named session, or every session of the agent. */
+  session?: string;
+  spool: boolean;
+  /** Per-run scratch directory (daemon config and data). */
+  dir: string;
+}
+
+export interface Running {
+  child: ChildProcess;
+  /** The last lines the program wrote to stdout/stderr, for a failed run's report. */
+  tail(): string;
+}
+
+/** The naive program as plain JS: Node's type stripper would add its own memory to the naive figures. */
+export function prepareNaive(): string {
+  mkdirSync(WORK, { recursive: true });
+  const out = join(WORK, 'naive-sdk.js');
+  const source = readFileSync(join(ROOT, 'bench', 'naive-sdk.ts'), 'utf8');
+  writeFileSync(out, stripTypeScriptTypes(source));
+  return out;
+}
+
+function nodeArgs(variable: string): string[] {
+  return process.env[variable]?.split(' ').filter(Boolean) ?? [];
+}
+
+function daemonConfig(t: Target): string {
+  const source = t.session
+    ? `    version: "${BENCH_VERSION}"\n    session: ${t.session}\n`
+    : '';
+  return `sources:
+  - name: bench
+    type: foundry
+    endpoint: ${t.foundryUrl}
+    agent: ${BENCH_AGENT}
+${source}    auth: {type: bearer, token: ${BENCH_TOKEN}}
+exporter: {endpoint: ${t.otlpUrl}}
+storage: {dir: ${t.dir}/data, spool: {enabled: ${t.spool}}}
+server: {listen: ""}
+log: {level: warn}
+`;
+}
+
+export function startProgram(name: ProgramName, t: Target, naiveJs: string): Running {
+  let args: string[];
+  if (name === 'daemon') {
+    const config = join(t.dir, 'config.yaml');
+    writeFileSync(config, daemonConfig(t));
+    // BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=.bench/prof" profiles the daemon.
+    args = [...nodeArgs('BENCH_NODE_ARGS'), daemonMain, 'run', '--config', config];
+  } else {
+    args = [...nodeArgs('BENCH_NAIVE_NODE_ARGS'), naiveJs, '--endpoint', t.foundryUrl, '--agent', BENCH_AGENT, '--token', BENCH_TOKEN, '--otlp', t.otlpUrl];
+    if (t.session) args.push('--version', BENCH_VERSION, '--session', t.session);
+    if (name === 'naive-tuned') args.push('--tuned');
+  }
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], cwd: t.dir });
+  let tail = '';
+  const keep = (chunk: Buffer): void => {
+    tail = (tail + chunk.toString('utf8')).slice(-4000);
+  };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  return { child, tail: () => tail };
+}
+
+/** SIGTERM, then SIGKILL after 5 s; resolves once the process is gone. */
+export async function stopProgram(running: Running): Promise<void> {
+  const { child } = running;
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+  await exited;
+  clearTimeout(timer);
+}
