@@ -2,22 +2,16 @@
  * An end-to-end rig for Daytona: the Daytona emulator, the loopback OTLP receiver (official proto
  * schema), a temporary storage dir that outlives one daemon, and the config a user would write.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { parseConfigText } from '../../src/config/load.ts';
 import type { Config } from '../../src/config/schema.ts';
 import { startDaytonaEmulator, type DaytonaEmulator, type DaytonaEmulatorOptions } from '../../src/emulators/daytona.ts';
-import { startOtlpReceiver, type OtlpReceiver, type ReceivedLogRecord } from '../../src/emulators/otlp-receiver.ts';
-import { runInProcess, type InProcess } from './harness.ts';
+import type { ReceivedLogRecord } from '../../src/emulators/otlp-receiver.ts';
+import { daemonYaml, runDaemon, startRigBase, writeValidConfig, type InProcess, type RigBase } from './rig-base.ts';
 
 export const DAYTONA_KEY = 'daytona-e2e-key-7b3e';
 export const SOURCE = 'daytona-test';
 
-export interface DaytonaRig {
+export interface DaytonaRig extends RigBase {
   emulator: DaytonaEmulator;
-  receiver: OtlpReceiver;
-  dir: string;
   /** Writes the config (the source's target lines given) and starts a daemon on the rig's storage dir. */
   startDaemon(target: string): InProcess;
   /** Records of one stream key's command, by `daytona.command.id`. */
@@ -29,8 +23,8 @@ export interface DaytonaRig {
 
 export async function startDaytonaRig(opts: DaytonaEmulatorOptions = {}): Promise<DaytonaRig> {
   const emulator = await startDaytonaEmulator({ apiKey: DAYTONA_KEY, ...opts });
-  const receiver = await startOtlpReceiver();
-  const dir = mkdtempSync(join(tmpdir(), 'ale-daytona-'));
+  const base = await startRigBase('ale-daytona-');
+  const { receiver } = base;
   const running: InProcess[] = [];
 
   function config(target: string): Config {
@@ -40,30 +34,15 @@ export async function startDaytonaRig(opts: DaytonaEmulatorOptions = {}): Promis
     api_url: ${emulator.apiUrl}
     api_key: "\${env:DAYTONA_API_KEY}"
 ${target}    attributes: {team: core}
-exporter:
-  endpoint: ${receiver.url}
-  batch: {max_records: 512, timeout: 30ms}
-  retry: {initial_interval: 50ms, max_interval: 500ms}
-storage:
-  dir: ${dir}/data
-resource: {deployment.environment.name: test}
-server: {listen: ""}
-log: {level: warn}
-shutdown_timeout: 5s
-`;
-    const path = join(dir, 'config.yaml');
-    writeFileSync(path, text);
-    const parsed = parseConfigText(text, path, { DAYTONA_API_KEY: DAYTONA_KEY });
-    if (!parsed.ok) throw new Error(`test config invalid:\n${text}\n${JSON.stringify(parsed.issues, null, 2)}`);
-    return parsed.config;
+${daemonYaml(base)}`;
+    return writeValidConfig(base, text, { DAYTONA_API_KEY: DAYTONA_KEY });
   }
 
   return {
     emulator,
-    receiver,
-    dir,
+    ...base,
     startDaemon(target) {
-      const daemon = runInProcess(config(target));
+      const daemon = runDaemon(config(target), [DAYTONA_KEY]);
       running.push(daemon);
       return daemon;
     },

@@ -2,39 +2,28 @@
  * An end-to-end rig: the Foundry emulator, the loopback OTLP receiver (official proto
  * schema), a temporary storage dir and a config file written as a user would.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { parseConfigText } from '../../src/config/load.ts';
 import type { Config } from '../../src/config/schema.ts';
 import { startFoundryEmulator, type FoundryEmulator, type FoundryFaults } from '../../src/emulators/foundry.ts';
-import { startOtlpReceiver, type OtlpReceiver } from '../../src/emulators/otlp-receiver.ts';
-import { startDaemon, type Daemon } from '../../src/lifecycle/daemon.ts';
-import { Events } from '../../src/telemetry/events.ts';
-import { createLogger } from '../../src/telemetry/logger.ts';
+import { daemonYaml, runDaemon, startRigBase, writeValidConfig, type InProcess, type RigBase } from './rig-base.ts';
+
+export type { InProcess } from './rig-base.ts';
 
 export const TOKEN = 'test-token-3f9a2c';
 
-export interface Rig {
+export interface Rig extends RigBase {
   emulator: FoundryEmulator;
-  receiver: OtlpReceiver;
-  dir: string;
-  configPath: string;
   close(): Promise<void>;
 }
 
 export async function startRig(faults: Partial<FoundryFaults> = {}): Promise<Rig> {
   const emulator = await startFoundryEmulator({ token: TOKEN, faults });
-  const receiver = await startOtlpReceiver();
-  const dir = mkdtempSync(join(tmpdir(), 'ale-e2e-'));
+  const base = await startRigBase('ale-e2e-');
   return {
     emulator,
-    receiver,
-    dir,
-    configPath: join(dir, 'config.yaml'),
+    ...base,
     async close() {
       await emulator.close();
-      await receiver.close();
+      await base.receiver.close();
     },
   };
 }
@@ -64,39 +53,18 @@ export function foundryConfigYaml(rig: Rig, o: FoundryConfigOptions): string {
     endpoint: ${rig.emulator.url}
 ${target}    auth: {type: bearer, token: "\${env:FOUNDRY_TOKEN}"}
     attributes: {team: core}
-${o.sourceExtra ?? ''}exporter:
-  endpoint: ${rig.receiver.url}
-  protocol: ${o.protocol ?? 'http/protobuf'}
-  compression: ${o.compression ?? 'gzip'}
-  batch: {max_records: ${o.batchMaxRecords ?? 2048}, timeout: ${o.batchTimeout ?? '50ms'}}
-  retry: {initial_interval: 50ms, max_interval: 500ms}
-storage:
-  dir: ${rig.dir}/data
-  spool: {enabled: ${o.spool ?? true}, max_bytes: ${o.spoolMaxBytes ?? '64MiB'}}
-resource: {deployment.environment.name: test}
-server: {listen: ""}
-log: {level: warn}
-shutdown_timeout: 5s
-${o.extra ?? ''}`;
+${o.sourceExtra ?? ''}${daemonYaml(rig, {
+    exporter: `  protocol: ${o.protocol ?? 'http/protobuf'}\n  compression: ${o.compression ?? 'gzip'}\n`,
+    batch: `{max_records: ${o.batchMaxRecords ?? 2048}, timeout: ${o.batchTimeout ?? '50ms'}}`,
+    storage: `  spool: {enabled: ${o.spool ?? true}, max_bytes: ${o.spoolMaxBytes ?? '64MiB'}}\n`,
+  })}${o.extra ?? ''}`;
 }
 
 export function writeConfig(rig: Rig, o: FoundryConfigOptions): Config {
-  const text = foundryConfigYaml(rig, o);
-  writeFileSync(rig.configPath, text);
-  const result = parseConfigText(text, rig.configPath, { FOUNDRY_TOKEN: TOKEN });
-  if (!result.ok) throw new Error(`test config invalid: ${JSON.stringify(result.issues)}`);
-  return result.config;
-}
-
-export interface InProcess {
-  daemon: Daemon;
-  events: Events;
+  return writeValidConfig(rig, foundryConfigYaml(rig, o), { FOUNDRY_TOKEN: TOKEN });
 }
 
 /** Run the daemon in this process with short reconnect delays. */
 export function runInProcess(config: Config): InProcess {
-  const logger = createLogger({ level: process.env.TEST_LOG_LEVEL === 'debug' ? 'debug' : 'silent', secrets: [TOKEN] });
-  const events = new Events(logger);
-  const daemon = startDaemon(config, { logger, events, timing: { initialBackoffMs: 20, maxBackoffMs: 200, authRetryMs: 200 } });
-  return { daemon, events };
+  return runDaemon(config, [TOKEN]);
 }
