@@ -95,7 +95,7 @@ async function main(argv: string[]): Promise<number> {
       process.on('SIGINT', onSignal);
       process.on('SIGTERM', onSignal);
       try {
-        return await demoCommand({ durationMs, otlpEndpoint: values['otlp-endpoint'], out, signal: stop.signal });
+        return await demoCommand({ durationMs, otlpEndpoint: values['otlp-endpoint'], output: process.stdout, env: process.env, signal: stop.signal });
       } finally {
         process.off('SIGINT', onSignal);
         process.off('SIGTERM', onSignal);

@@ -1,31 +1,34 @@
 /**
- * `demo`: the product doing its real job with no account. Starts the Foundry emulator (token
- * required) and a loopback OTLP receiver, writes a real config into a temporary directory,
- * runs the real daemon on it, and plays a hosted agent's console output on two sessions that
- * the daemon discovers. Prints progress every second and, at the end, what the receiver
- * decoded. With `--otlp-endpoint URL` the records go there instead (the only case where
- * anything leaves 127.0.0.1) and the end report says what was exported.
+ * `demo`: the product doing its real job with no account. Starts emulators of all four
+ * platforms (each demanding its own fresh credential) with scripted agent activity, and a
+ * loopback OTLP receiver; writes a real config into a temporary directory and runs the real
+ * daemon on it (real state dir there). A live summary per source redraws in place on a
+ * terminal (one plain line a second elsewhere); at the end, what the receiver decoded. With
+ * `--otlp-endpoint URL` the records go there instead (the only case where anything leaves
+ * 127.0.0.1).
  */
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { formatIssue } from '../config/issues.ts';
 import { parseConfigText } from '../config/load.ts';
 import { collectSecretValues } from '../config/redact.ts';
-import { startFoundryEmulator } from '../emulators/foundry.ts';
 import { startOtlpReceiver, type OtlpReceiver } from '../emulators/otlp-receiver.ts';
 import { startDaemon, type Daemon } from '../lifecycle/daemon.ts';
 import { Events } from '../telemetry/events.ts';
 import { createLogger } from '../telemetry/logger.ts';
-import { DEMO_AGENT, DEMO_VERSION, startActivity } from './demo/activity.ts';
-import { DEMO_SOURCE, TOKEN_VARIABLE, demoConfigYaml } from './demo/config.ts';
-import { decodedSummary, progressLine, table } from './demo/report.ts';
+import { DEMO_SOURCES, demoConfigYaml } from './demo/config.ts';
+import { startPlatforms } from './demo/platforms.ts';
+import { decodedReport } from './demo/report.ts';
+import { createScreen } from './demo/screen.ts';
+import { createSummary } from './demo/summary.ts';
 import { CliError, EXIT_FATAL, EXIT_OK, EXIT_USAGE, UsageError } from './errors.ts';
+import { colorEnabled, createPalette } from './tail/colors.ts';
 
 export const DEFAULT_DEMO_DURATION_MS = 8000;
-/** After the agents go quiet, how long to wait for the daemon to read their last lines. */
+/** After the agents go quiet, how long to wait at most for the daemon to read their last lines. */
 const CATCH_UP_MS = 2000;
+const REDRAW_MS = 250;
 
 const RECEIVED = 'agentlog_records_received_total';
 const EXPORTED = 'agentlog_records_exported_total';
@@ -35,7 +38,10 @@ export interface DemoOptions {
   durationMs?: number;
   /** Export here instead of to the loopback receiver. */
   otlpEndpoint?: string;
-  out: (line: string) => void;
+  /** Where the demo prints (stdout): a TTY gets the redrawn summary and colours. */
+  output: { write(text: string): unknown; isTTY?: boolean; columns?: number };
+  /** NO_COLOR / FORCE_COLOR, and the OTEL_* exporter settings for an external endpoint. */
+  env: NodeJS.ProcessEnv;
   /** Aborting stops the demo early, as cleanly as at the end (Ctrl-C). */
   signal?: AbortSignal;
 }
@@ -70,18 +76,19 @@ function checkEndpoint(url: string): void {
 }
 
 export async function demoCommand(options: DemoOptions): Promise<number> {
-  const { out, signal } = options;
+  const { output, signal } = options;
   const durationMs = options.durationMs ?? DEFAULT_DEMO_DURATION_MS;
   if (!(durationMs > 0)) throw new UsageError('--duration must be longer than 0, e.g. --duration 8s.');
   const external = options.otlpEndpoint;
   if (external !== undefined) checkEndpoint(external);
+  const out = (line = ''): void => void output.write(line + '\n');
+  const tty = output.isTTY === true;
+  const palette = createPalette(colorEnabled(tty, options.env));
 
   const resources = new Resources();
   try {
-    // A fresh random token: the emulator refuses requests without it, as Foundry would.
-    const token = `demo-${randomBytes(16).toString('hex')}`;
-    const emulator = await startFoundryEmulator({ token });
-    resources.add(() => emulator.close());
+    const platforms = await startPlatforms();
+    resources.add(() => platforms.close());
     let receiver: OtlpReceiver | undefined;
     if (external === undefined) {
       receiver = await startOtlpReceiver();
@@ -92,31 +99,25 @@ export async function demoCommand(options: DemoOptions): Promise<number> {
 
     const configPath = join(dir, 'agent-log-exporter.yaml');
     const otlpEndpoint = external ?? receiver?.url ?? '';
-    const yaml = demoConfigYaml({ foundryEndpoint: emulator.url, otlpEndpoint, storageDir: join(dir, 'data') });
+    const yaml = demoConfigYaml({ ...platforms.endpoints, otlpEndpoint, storageDir: join(dir, 'data') });
     writeFileSync(configPath, yaml);
     // On loopback nothing of the caller's environment is used (no OTEL_* headers sent anywhere);
     // an external endpoint gets the usual OTEL_EXPORTER_OTLP_* headers/protocol, as `run` would.
-    const env = external === undefined ? { [TOKEN_VARIABLE]: token } : { ...process.env, [TOKEN_VARIABLE]: token };
+    const env = external === undefined ? { ...platforms.secrets } : { ...options.env, ...platforms.secrets };
     const loaded = parseConfigText(yaml, configPath, env);
     if (!loaded.ok) {
       throw new CliError(`the demo config is not valid here:\n${loaded.issues.map(formatIssue).join('\n')}`, EXIT_USAGE);
     }
     const config = loaded.config;
-    const logger = createLogger({ level: config.log.level, format: config.log.format, secrets: [token, ...collectSecretValues(config)] });
+    const logger = createLogger({ level: config.log.level, format: config.log.format, secrets: [...Object.values(platforms.secrets), ...collectSecretValues(config)] });
     const events = new Events(logger);
 
-    out(`agent-log-exporter demo: an emulated Azure AI Foundry hosted agent → the real daemon → OTLP/HTTP`);
-    const header = table([
-      ['Foundry emulator', emulator.url, '(loopback; bearer token required)'],
-      receiver
-        ? ['OTLP receiver', otlpEndpoint, '(loopback; decodes with the official OTLP proto schema)']
-        : ['OTLP endpoint', otlpEndpoint, '(yours, from --otlp-endpoint)'],
-    ]);
-    for (const line of header) out(line);
-    out(`  config file       ${configPath}`);
-    for (const line of yaml.split('\n').filter((l) => l !== '' && !l.startsWith('#'))) out(`    ${line}`);
-    out('');
-    out(`running for ${seconds(durationMs)} (Ctrl-C stops sooner); the agent's sessions appear as it works:`);
+    out(`agent-log-exporter demo: four emulated agent platforms → the real daemon → OTLP/HTTP`);
+    for (const s of DEMO_SOURCES) out(`  ${s.platform.padEnd(9)} ${platforms.urls[s.platform]}  (emulator; source "${s.name}")`);
+    out(`  ${'OTLP'.padEnd(9)} ${otlpEndpoint}  (${receiver ? 'loopback receiver, decodes with the official OTLP proto schema' : 'yours, from --otlp-endpoint'})`);
+    out(`  config    ${configPath}  (state.db beside it; both removed at the end)`);
+    out();
+    out(`running for ${seconds(durationMs)} (Ctrl-C stops sooner):`);
 
     let daemon: Daemon;
     try {
@@ -125,69 +126,49 @@ export async function demoCommand(options: DemoOptions): Promise<number> {
       throw new CliError(`cannot start the daemon: ${(error as Error).message}`, EXIT_FATAL);
     }
     resources.add(() => daemon.shutdown(1000));
-    const activity = startActivity(emulator);
+    const activity = platforms.startActivity();
     resources.add(() => activity.stop());
 
+    const summary = createSummary(DEMO_SOURCES, daemon, events, receiver?.records);
+    const screen = createScreen({ write: (t) => output.write(t), tty, palette, columns: output.columns ?? 100 });
     const started = Date.now();
-    let lastExported = 0;
-    const tick = (): void => {
-      const exported = events.total(EXPORTED);
-      const streams = daemon.status().sources[DEMO_SOURCE]?.streams ?? [];
-      out(
-        progressLine({
-          elapsedMs: Date.now() - started,
-          read: events.total(RECEIVED),
-          exported,
-          perSecond: exported - lastExported,
-          connected: streams.filter((s) => s.state === 'connected').length,
-          retrying: streams.filter((s) => s.state === 'retrying' || s.state === 'auth_failed').length,
-        }),
-      );
-      lastExported = exported;
-    };
-    const ticker = setInterval(tick, 1000);
+    const requests = (): number => events.total('agentlog_export_requests_total');
+    const tick = (): void =>
+      screen.update(summary.sample(), Date.now() - started, `of ${seconds(durationMs)} · ${events.total(EXPORTED)} records exported in ${requests()} requests · Ctrl-C stops`);
+    tick();
+    const ticker = setInterval(tick, REDRAW_MS);
     resources.add(() => clearInterval(ticker));
 
     const interrupted = await stopAfter(durationMs, signal);
-    clearInterval(ticker);
     await activity.stop();
     const stopping = Date.now();
-    out(interrupted ? 'interrupted: stopping the agents and the daemon…' : 'time is up: stopping the agents and the daemon…');
     // The agents are quiet; let the daemon read their last lines before it stops reading.
-    await until(() => events.total(RECEIVED) >= activity.appended, CATCH_UP_MS);
+    await settled(() => events.total(RECEIVED), activity.appended, CATCH_UP_MS);
+    clearInterval(ticker);
     const delivered = await daemon.shutdown(config.shutdown_timeout);
-    const read = events.total(RECEIVED);
     const exported = events.total(EXPORTED);
+    screen.finish(summary.sample(), `${interrupted ? 'interrupted' : 'time is up'} after ${seconds(stopping - started)}: ${exported} records exported in ${requests()} requests`);
+
+    const read = events.total(RECEIVED);
     const skipped = events.total('agentlog_records_skipped_total');
     const dropped = events.total('agentlog_records_dropped_total');
-    const requests = events.total('agentlog_export_requests_total');
-    const accepted = events.total('agentlog_export_requests_total', { code: '2xx' });
     const records = receiver ? [...receiver.records] : [];
     const decodedRequests = receiver ? receiver.requests.filter((r) => r.status >= 200 && r.status < 300).length : 0;
     await resources.closeAll();
 
     out(
       `stopped in ${seconds(Date.now() - stopping)}: ${delivered ? 'everything delivered' : 'not everything was delivered'}, ` +
-        `checkpoints saved; emulator${receiver ? ' and receiver' : ''} closed, temporary directory removed`,
+        `checkpoints saved; emulators${receiver ? ' and receiver' : ''} closed, temporary directory removed`,
     );
-    out('');
-    out(`read      ${String(read).padStart(5)} records from ${DEMO_AGENT}'s sessions${skipped > 0 ? ` (${skipped} skipped: duplicates on replay or heartbeats)` : ''}`);
-    out(`exported  ${String(exported).padStart(5)} records in ${requests} OTLP/HTTP request${requests === 1 ? '' : 's'} (${accepted} answered 2xx) to ${otlpEndpoint}`);
+    out();
     if (dropped > 0) out(`dropped   ${String(dropped).padStart(5)} records rejected by the endpoint`);
     const pending = read - skipped - exported - dropped;
     if (pending > 0) out(`pending   ${String(pending).padStart(5)} records not delivered by shutdown (is the endpoint reachable?); the demo's spool went with its temporary directory`);
     if (receiver) {
-      out(`decoded   ${String(records.length).padStart(5)} records in ${decodedRequests} request${decodedRequests === 1 ? '' : 's'} by the loopback receiver`);
-      if (records.length !== exported) out(`  (the receiver decoded ${records.length} but the daemon counted ${exported} exported: that is a bug)`);
-      for (const line of decodedSummary(records)) out(line);
-    } else {
-      out('');
-      const sessions = [...activity.bySession.entries()].map(([id, lines]) => [id, `${DEMO_AGENT} v${DEMO_VERSION}`, lines]);
-      for (const line of table([['session', 'agent', 'lines written'], ...sessions])) out(line);
-      if (exported > 0) {
-        out('');
-        out(`Look for service.name=${DEMO_SOURCE}, deployment.environment.name=demo at your backend: one OTLP resource per session.`);
-      }
+      out(`the receiver decoded ${records.length} records in ${decodedRequests} request${decodedRequests === 1 ? '' : 's'}; the daemon counted ${exported} exported${records.length === exported ? '' : ' (they differ: that is a bug)'}:`);
+      for (const line of decodedReport(DEMO_SOURCES, records, palette)) out(line);
+    } else if (exported > 0) {
+      out(`Look for deployment.environment.name=demo at your backend: service.name is the source name, one OTLP resource per stream.`);
     }
     return EXIT_OK;
   } finally {
@@ -216,8 +197,17 @@ function stopAfter(ms: number, signal: AbortSignal | undefined): Promise<boolean
   });
 }
 
-/** Polls `done` every 25 ms until it holds or `ms` passed. */
-async function until(done: () => boolean, ms: number): Promise<void> {
+/** Waits until `count()` reached `target` and then stayed put for 300 ms, or `ms` passed. */
+async function settled(count: () => number, target: number, ms: number): Promise<void> {
   const deadline = Date.now() + ms;
-  while (!done() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 25));
+  let last = count();
+  let since = Date.now();
+  while (Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 25));
+    const now = count();
+    if (now !== last) {
+      last = now;
+      since = Date.now();
+    } else if (now >= target && Date.now() - since >= 300) return;
+  }
 }

@@ -1,10 +1,16 @@
-// `agent-log-exporter demo` as a user runs it: the real CLI in a child process, the Foundry
-// emulator, the real daemon and the loopback OTLP receiver, stopped by --duration.
-import { spawn } from 'node:child_process';
+// `agent-log-exporter demo` as a person runs it: the real CLI in a child process, the four
+// platform emulators, the real daemon and the loopback OTLP receiver, stopped by --duration.
+// Captured output (a pipe: plain lines) always; a pseudo-terminal (redraw, colours) when
+// util-linux `script` is installed.
+import { spawn, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const MAIN = fileURLToPath(new URL('../../src/main.ts', import.meta.url));
+const HAS_SCRIPT = spawnSync('script', ['--version'], { encoding: 'utf8' }).status === 0;
+const ESC = '\x1b';
+const SOURCES = ['support-agent', 'hill90-agents', 'daytona-ci', 'agentbox-pool'];
 
 interface Run {
   code: number | null;
@@ -12,9 +18,11 @@ interface Run {
   stderr: string;
 }
 
-function runCli(args: string[], timeoutMs: number): Promise<Run> {
+function run(command: string, args: string[], env: Record<string, string>, timeoutMs: number): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['src/main.ts', ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const childEnv: NodeJS.ProcessEnv = { ...process.env, ...env };
+    for (const name of ['NO_COLOR', 'FORCE_COLOR']) if (!(name in env)) delete childEnv[name];
+    const child = spawn(command, args, { cwd: ROOT, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
@@ -31,52 +39,112 @@ function runCli(args: string[], timeoutMs: number): Promise<Run> {
   });
 }
 
-function count(output: string, label: 'read' | 'exported' | 'decoded'): number {
-  const m = new RegExp(`^${label}\\s+(\\d+) records`, 'm').exec(output);
-  if (!m) throw new Error(`no "${label} N records" line in:\n${output}`);
-  return Number(m[1]);
+/** The summary table's rows: source → records (the figure the screen shows at the end). */
+function summaryRecords(stdout: string): Map<string, number> {
+  const rows = new Map<string, number>();
+  for (const m of stdout.matchAll(/^\s+([a-z0-9-]+)\s+(?:foundry|hill90|daytona|agentbox)\s+(?:\d+ live(?:, \d+ \w+)*|discovering)\s+(\d+)\s+\d+\s+/gm)) {
+    rows.set(m[1]!, Number(m[2]));
+  }
+  return rows;
 }
 
+/** The receiver's table: source → records decoded. */
+function decodedRecords(stdout: string): Map<string, { records: number; info: number; warn: number; error: number }> {
+  const rows = new Map<string, { records: number; info: number; warn: number; error: number }>();
+  for (const m of stdout.matchAll(/^\s+([a-z0-9-]+)\s+(?:foundry|hill90|daytona|agentbox)\s+(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s+\d+$/gm)) {
+    rows.set(m[1]!, { records: Number(m[3]), info: Number(m[4]), warn: Number(m[5]), error: Number(m[6]) });
+  }
+  return rows;
+}
+
+/** A sample record line: `time  source/stream  SEVERITY  body`. */
+const sample = (label: string, severity: string, body: string): RegExp =>
+  new RegExp(`^\\s+\\d\\d:\\d\\d:\\d\\d\\.\\d{3}  ${label}\\s+${severity}\\s+${body}`, 'm');
+
 describe('agent-log-exporter demo', () => {
-  it('runs the pipeline on the emulator and shows what the receiver decoded', async () => {
-    const run = await runCli(['demo', '--duration', '3s'], 9000);
-    const { stdout } = run;
-    expect(run.code, `${stdout}\n${run.stderr}`).toBe(0);
-    expect(run.stderr).toBe('');
+  it('runs four platforms through the real daemon; the summary matches what the receiver decoded', async () => {
+    const result = await run(process.execPath, [MAIN, 'demo', '--duration', '3s'], {}, 15_000);
+    const { stdout } = result;
+    expect(result.code, `${stdout}\n${result.stderr}`).toBe(0);
+    expect(result.stderr).toBe('');
+    expect(stdout).not.toContain(ESC); // a pipe: no redraw, no colours
 
-    // Progress while it runs, one line a second.
-    expect(stdout).toMatch(/^\s+1s\s+read\s+\d+\s+exported\s+\d+\s+\d+ records\/s/m);
+    // Plain progress lines, one a second, every platform flowing from the first second on.
+    const first = /^\s+1s\s+support-agent (\d+) · hill90-agents (\d+) · daytona-ci (\d+) · agentbox-pool (\d+)\s+\(\d+ records\/s\)$/m.exec(stdout);
+    expect(first, stdout).not.toBeNull();
+    for (const n of first!.slice(1)) expect(Number(n)).toBeGreaterThan(0);
 
-    // Everything the daemon exported was decoded by the receiver, nothing more, nothing less.
-    const exported = count(stdout, 'exported');
-    expect(exported).toBeGreaterThan(20);
-    expect(count(stdout, 'decoded')).toBe(exported);
-    expect(count(stdout, 'read')).toBe(exported);
-
-    // Every severity, by its number, in the summary table.
-    expect(stdout).toMatch(/^\s+INFO \(9\)\s+[1-9]\d*/m);
-    expect(stdout).toMatch(/^\s+WARN(ING)? \(13\)\s+[1-9]\d*/m);
-    expect(stdout).toMatch(/^\s+ERROR \(17\)\s+[1-9]\d*/m);
-
-    // Records as `time  session  SEVERITY  body`: uvicorn's stderr start-up lines are INFO,
-    // the warning is WARNING, the traceback is ERROR.
-    const record = (severity: string, body: string): RegExp =>
-      new RegExp(`^\\s+\\d\\d:\\d\\d:\\d\\d\\.\\d{3}\\s+s_\\w+\\s+${severity}\\s+${body}`, 'm');
-    expect(stdout).toMatch(record('INFO', 'INFO:\\s+Started server process \\[1\\]'));
-    expect(stdout).toMatch(record('INFO', 'INFO:\\s+Uvicorn running on http://0\\.0\\.0\\.0:8088'));
-    expect(stdout).toMatch(record('WARNING', 'WARNING:\\s+Rate limit approaching'));
-    expect(stdout).toMatch(record('ERROR', 'Traceback \\(most recent call last\\):'));
-    expect(stdout).toMatch(record('ERROR', "ValueError: unknown order id 'A-\\d+'"));
-
-    // Both sessions were discovered (no session named in the config).
-    expect(stdout).toMatch(/^\s+s_4b1e0c7a\s+support-agent v3\s+[1-9]\d*$/m);
-    expect(stdout).toMatch(/^\s+s_9d27f3e5\s+support-agent v3\s+[1-9]\d*$/m);
+    // The final summary's figures are what the receiver decoded, source by source.
+    const summary = summaryRecords(stdout);
+    const decoded = decodedRecords(stdout);
+    expect([...summary.keys()]).toEqual(SOURCES);
+    expect([...decoded.keys()]).toEqual(SOURCES);
+    let total = 0;
+    for (const source of SOURCES) {
+      expect(summary.get(source), source).toBeGreaterThan(3);
+      expect(decoded.get(source)!.records, source).toBe(summary.get(source));
+      total += summary.get(source)!;
+    }
+    expect(stdout).toMatch(new RegExp(`^the receiver decoded ${total} records in \\d+ requests; the daemon counted ${total} exported:$`, 'm'));
+    expect(stdout).toMatch(new RegExp(`records exported in \\d+ requests`));
+    expect(stdout).toContain('everything delivered');
     expect(stdout).toContain('temporary directory removed');
-  });
+
+    // Every severity where the script put it.
+    expect(decoded.get('support-agent')!.error).toBeGreaterThan(0); // the traceback
+    expect(decoded.get('hill90-agents')!.warn).toBeGreaterThan(0); // the rate limit
+    expect(decoded.get('daytona-ci')!.error).toBeGreaterThan(0); // exit 1
+    expect(decoded.get('agentbox-pool')!.info).toBeGreaterThan(0);
+
+    // Known lines with their severity: uvicorn's INFO on stderr is INFO; a traceback is ERROR;
+    // the rate limit is WARN with its model and tokens; the failed test run ends with its exit code.
+    expect(stdout).toMatch(sample('support-agent/s_4b1e0c7a', 'INFO', 'INFO:\\s+Started server process \\[1\\]\\s+log\\.iostream=stderr'));
+    expect(stdout).toMatch(sample('support-agent/s_9d27f3e5', 'ERROR', 'Traceback \\(most recent call last\\):\\s+log\\.iostream=stderr'));
+    expect(stdout).toMatch(sample('hill90-agents/research-agent', 'WARN', '\\S+ \\(chat\\): rate limited by the provider \\(429\\).*gen_ai\\.response\\.model=\\S+ gen_ai\\.usage\\.input_tokens=\\d+'));
+    expect(stdout).toMatch(sample('hill90-agents/research-agent', 'INFO', '\\S+ \\(chat\\) step \\d+\\s+gen_ai\\.response\\.model=\\S+ gen_ai\\.usage\\.input_tokens=\\d+ gen_ai\\.usage\\.output_tokens=\\d+ hill90\\.cost_usd=[\\d.]+'));
+    expect(stdout).toMatch(sample('daytona-ci/cmd-[0-9a-f]{8}', 'ERROR', 'command exited with code 1\\s+process\\.exit\\.code=1'));
+    expect(stdout).toMatch(sample('daytona-ci/cmd-[0-9a-f]{8}', 'WARNING', 'WARNING: refunds: amount 12\\.50 exceeds.*log\\.iostream=stderr'));
+    expect(stdout).toMatch(sample('agentbox-pool/agent', 'INFO', 'INFO:agent:sandbox ready.*k8s\\.container\\.name=agent'));
+    expect(stdout).toMatch(sample('agentbox-pool/browser', 'INFO', '\\[INFO\\] chromium .*k8s\\.container\\.name=browser'));
+  }, 20_000);
 
   it('refuses a duration without a unit (exit 2)', async () => {
-    const run = await runCli(['demo', '--duration', '3'], 5000);
-    expect(run.code).toBe(2);
-    expect(run.stderr).toContain('--duration');
+    const result = await run(process.execPath, [MAIN, 'demo', '--duration', '3'], {}, 5000);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('--duration');
   });
+
+  describe.skipIf(!HAS_SCRIPT)('in a terminal (a pseudo-terminal from util-linux `script`)', () => {
+    it('redraws the summary in place, with severities in colour', async () => {
+      const command = `${process.execPath} ${MAIN} demo --duration 2s`;
+      const result = await run('script', ['-qfec', command, '/dev/null'], { TERM: 'xterm', COLUMNS: '120' }, 15_000);
+      const { stdout } = result;
+      expect(result.code, stdout).toBe(0);
+      // Cursor back to the block's first line (6 lines: header, four sources, status), redrawn, rest cleared.
+      const redraws = stdout.split(`${ESC}[6F`).length - 1;
+      expect(redraws, stdout).toBeGreaterThanOrEqual(4);
+      expect(stdout).toContain(`${ESC}[J`);
+      expect(stdout).not.toMatch(/^\s+1s\s+support-agent \d+ ·/m); // no plain progress lines on a terminal
+      // Colours: the traceback is red, the rate limit yellow, uvicorn's stderr INFO green.
+      expect(stdout).toMatch(new RegExp(`${ESC}\\[31mERROR  ${ESC}\\[0m  Traceback \\(most recent call last\\):`));
+      expect(stdout).toMatch(new RegExp(`${ESC}\\[33mWARN   ${ESC}\\[0m  \\S+ \\(chat\\): rate limited`));
+      expect(stdout).toMatch(new RegExp(`${ESC}\\[32mINFO   ${ESC}\\[0m  INFO:\\s+Started server process`));
+      // No line of the redrawn block is wider than the terminal (it would wrap and break the redraw).
+      // eslint-disable-next-line no-control-regex
+      const visible = stdout.replace(/\x1b\[[0-9;]*[A-Za-z]/g, '').split(/\r?\n/);
+      for (const line of visible.filter((l) => /^\s+(support-agent|hill90-agents|daytona-ci|agentbox-pool)\s+(foundry|hill90|daytona|agentbox)\s+\d+ live/.test(l))) {
+        expect(line.length).toBeLessThan(120);
+      }
+    }, 20_000);
+
+    it('NO_COLOR keeps the redraw but drops the colours', async () => {
+      const command = `${process.execPath} ${MAIN} demo --duration 1s`;
+      const result = await run('script', ['-qfec', command, '/dev/null'], { TERM: 'xterm', NO_COLOR: '1' }, 15_000);
+      expect(result.code, result.stdout).toBe(0);
+      expect(result.stdout).toContain(`${ESC}[6F`);
+      expect(result.stdout).not.toMatch(new RegExp(`${ESC}\\[3\\dm`));
+      expect(result.stdout).toMatch(/the receiver decoded \d+ records/);
+    }, 20_000);
+  });
+  if (!HAS_SCRIPT) it.skip('terminal (PTY) assertions need util-linux `script`, which is not installed here', () => undefined);
 });

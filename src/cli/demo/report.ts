@@ -1,51 +1,19 @@
 /**
- * What the demo prints: one progress line a second while it runs, and at the end what the
- * loopback receiver decoded (or, with an external endpoint, what the daemon exported).
- * Pure functions from numbers and records to lines of text.
+ * The demo's end report of a loopback run: what the receiver decoded, per source and severity,
+ * and a few records of each platform as decoded — the lines that show the mapping at work
+ * (uvicorn's INFO on stderr, a traceback, a rate limit with its tokens and cost, an exit code,
+ * two containers). Pure functions from records to lines of text.
  */
 import type { ReceivedLogRecord } from '../../emulators/otlp-receiver.ts';
+import type { Palette } from '../tail/colors.ts';
+import { formatLine } from '../tail/format-text.ts';
+import type { Platform } from './config.ts';
 
-const BODY_WIDTH = 88;
+const BODY_WIDTH = 72;
+const PER_SOURCE = 4;
+/** Record attributes worth showing after a sample's body. */
+const SHOWN = ['log.iostream', 'k8s.container.name', 'gen_ai.response.model', 'gen_ai.usage.input_tokens', 'gen_ai.usage.output_tokens', 'hill90.cost_usd', 'process.exit.code'];
 
-/** Rows of cells as aligned columns; numeric cells are right-aligned. */
-export function table(rows: readonly (readonly (string | number)[])[], indent = '  '): string[] {
-  const widths: number[] = [];
-  for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, String(cell).length)));
-  return rows.map(
-    (row) =>
-      indent +
-      row
-        .map((cell, i) => {
-          const last = i === row.length - 1;
-          if (typeof cell === 'number') return String(cell).padStart(widths[i] ?? 0);
-          return last ? cell : cell.padEnd(widths[i] ?? 0);
-        })
-        .join('  ')
-        .trimEnd(),
-  );
-}
-
-export interface Progress {
-  elapsedMs: number;
-  read: number;
-  exported: number;
-  perSecond: number;
-  connected: number;
-  retrying: number;
-}
-
-export function progressLine(p: Progress): string {
-  const seconds = `${Math.round(p.elapsedMs / 1000)}s`.padStart(4);
-  const streams = `${p.connected} session${p.connected === 1 ? '' : 's'} followed${p.retrying > 0 ? `, ${p.retrying} retrying` : ''}`;
-  return `${seconds}  read ${String(p.read).padStart(5)}   exported ${String(p.exported).padStart(5)}   ${String(p.perSecond).padStart(4)} records/s   ${streams}`;
-}
-
-const iostream = (r: ReceivedLogRecord): string => {
-  const io = r.attributes['log.iostream'];
-  if (typeof io === 'string') return io;
-  return r.attributes['foundry.log.stream'] === 'status' ? 'status' : 'other';
-};
-const bodyText = (r: ReceivedLogRecord): string => (typeof r.body === 'string' ? r.body : JSON.stringify(r.body));
 /** An attribute value as text (`?` when missing). */
 function text(value: unknown): string {
   if (value === undefined) return '?';
@@ -53,94 +21,83 @@ function text(value: unknown): string {
   if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
   return JSON.stringify(value) ?? '?';
 }
-const sessionOf = (r: ReceivedLogRecord): string => text(r.resource['session.id']);
-const severityLabel = (r: ReceivedLogRecord): string => r.severityText || 'UNSPECIFIED';
+const sourceOf = (r: ReceivedLogRecord): string => text(r.resource['service.name']);
+const ms = (nanos: bigint): number => Number(nanos / 1_000_000n);
+const bodyText = (r: ReceivedLogRecord): string => (typeof r.body === 'string' ? r.body : JSON.stringify(r.body));
 
-function clip(text: string, width = BODY_WIDTH): string {
-  return text.length > width ? `${text.slice(0, width - 1)}…` : text;
+/** The stream part of a record's label: the id that tells its streams apart on each platform. */
+export function streamOf(r: ReceivedLogRecord): string {
+  const res = r.resource;
+  if (res['session.id'] !== undefined) return text(res['session.id']);
+  if (res['gen_ai.agent.id'] !== undefined) return text(res['gen_ai.agent.name'] ?? res['gen_ai.agent.id']);
+  if (res['daytona.command.id'] !== undefined) return `cmd-${text(res['daytona.command.id']).slice(0, 8)}`;
+  if (r.attributes['k8s.container.name'] !== undefined) return text(r.attributes['k8s.container.name']);
+  return '-';
 }
 
-/** Records in platform-timestamp order; ties keep arrival order. */
-function byTime(records: readonly ReceivedLogRecord[]): ReceivedLogRecord[] {
-  return [...records].sort((a, b) => (a.timeUnixNano < b.timeUnixNano ? -1 : a.timeUnixNano > b.timeUnixNano ? 1 : 0));
+function clip(value: string, width: number): string {
+  return value.length > width ? `${value.slice(0, width - 1)}…` : value;
 }
 
-/** Words after a label, wrapped to ~100 columns, continuation lines indented. */
-function wrap(label: string, words: readonly string[], width = 100): string[] {
+function bucket(n: number): 'INFO' | 'WARN' | 'ERROR' | 'other' {
+  if (n >= 17) return 'ERROR';
+  if (n >= 13) return 'WARN';
+  if (n >= 9) return 'INFO';
+  return 'other';
+}
+
+/** Records a person wants to see of one source: where the mapping decides something. */
+function samples(records: readonly ReceivedLogRecord[]): ReceivedLogRecord[] {
+  const chosen = new Set<ReceivedLogRecord>();
+  const pick = (predicate: (r: ReceivedLogRecord) => boolean): void => {
+    const found = records.find((r) => !chosen.has(r) && predicate(r));
+    if (found && chosen.size < PER_SOURCE) chosen.add(found);
+  };
+  pick((r) => r.attributes['log.iostream'] === 'stderr' && r.severityNumber > 0 && r.severityNumber < 17); // stderr, yet not an error
+  pick((r) => r.attributes['process.exit.code'] !== undefined && r.attributes['process.exit.code'] !== 0);
+  pick((r) => r.severityNumber >= 13 && r.severityNumber < 17);
+  pick((r) => r.severityNumber >= 17);
+  pick((r) => r.attributes['gen_ai.usage.input_tokens'] !== undefined && r.severityNumber < 13);
+  for (const container of new Set(records.map((r) => r.attributes['k8s.container.name']).filter((c) => c !== undefined))) {
+    pick((r) => r.attributes['k8s.container.name'] === container);
+  }
+  pick(() => true);
+  return records.filter((r) => chosen.has(r));
+}
+
+export interface ReportSource {
+  name: string;
+  platform: Platform;
+}
+
+/** The end report of a loopback run: per source and severity, then samples as decoded. */
+export function decodedReport(sources: readonly ReportSource[], records: readonly ReceivedLogRecord[], palette: Palette): string[] {
   const lines: string[] = [];
-  let line = `  ${label}`;
-  for (const word of words) {
-    if (line.length + 1 + word.length > width && line.trim() !== label) {
-      lines.push(line);
-      line = `    ${word}`;
-    } else line += ` ${word}`;
+  const bySource = new Map<string, ReceivedLogRecord[]>(sources.map((s) => [s.name, []]));
+  for (const r of records) bySource.get(sourceOf(r))?.push(r);
+
+  const names = Math.max(6, ...sources.map((s) => s.name.length));
+  const cols = ['records', 'INFO', 'WARN', 'ERROR', 'other'] as const;
+  lines.push(palette.dim(`  ${'source'.padEnd(names)}  platform  streams  ${cols.map((c) => c.padStart(c === 'records' ? 7 : 5)).join('  ')}`));
+  for (const { name, platform } of sources) {
+    const list = bySource.get(name) ?? [];
+    const count = (b: string): number => list.filter((r) => bucket(r.severityNumber) === b).length;
+    const streams = new Set(list.map((r) => `${streamOf(r)}|${JSON.stringify(r.resource)}`)).size;
+    const figures = [String(list.length).padStart(7), ...['INFO', 'WARN', 'ERROR', 'other'].map((b) => String(count(b)).padStart(5))];
+    lines.push(`  ${name.padEnd(names)}  ${platform.padEnd(8)}  ${String(streams).padStart(7)}  ${figures.join('  ')}`);
   }
-  lines.push(line);
-  return lines;
-}
 
-/** `HH:MM:SS.mmm` in local time, from the record's own (platform) timestamp. */
-function clock(nanos: bigint): string {
-  const d = new Date(Number(nanos / 1_000_000n));
-  const two = (n: number): string => String(n).padStart(2, '0');
-  return `${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())}.${String(d.getMilliseconds()).padStart(3, '0')}`;
-}
-
-/** The end report of a loopback run: counts by severity and stream, by session, samples, the last records. */
-export function decodedSummary(records: readonly ReceivedLogRecord[], lastCount = 8): string[] {
-  const lines: string[] = [];
-  if (records.length === 0) return lines;
-
-  // Severity × iostream: shows that stderr is not "error" — the level in the text wins.
-  const streams = ['stdout', 'stderr', 'status'];
-  if (records.some((r) => !streams.includes(iostream(r)))) streams.push('other');
-  const bySeverity = new Map<string, { number: number; counts: Map<string, number> }>();
-  for (const r of records) {
-    const label = severityLabel(r);
-    const entry = bySeverity.get(label) ?? { number: r.severityNumber, counts: new Map<string, number>() };
-    entry.counts.set(iostream(r), (entry.counts.get(iostream(r)) ?? 0) + 1);
-    bySeverity.set(label, entry);
+  lines.push('', 'a few of them as decoded (time, source/stream, severity, body, attributes):');
+  const rows = sources.flatMap(({ name }) => samples(bySource.get(name) ?? []).map((r) => ({ r, label: `${name}/${streamOf(r)}` })));
+  const width = Math.max(0, ...rows.map((x) => x.label.length));
+  for (const { r, label } of rows) {
+    const attributes = SHOWN.filter((k) => r.attributes[k] !== undefined).map((k) => `${k}=${text(r.attributes[k])}`);
+    const line = formatLine(
+      { timeMs: ms(r.timeUnixNano), observedMs: ms(r.observedTimeUnixNano), label, severityNumber: r.severityNumber, severityText: r.severityText, body: clip(bodyText(r), BODY_WIDTH) },
+      palette,
+      width,
+    );
+    lines.push(`  ${line}${attributes.length > 0 ? `  ${palette.dim(attributes.join(' '))}` : ''}`);
   }
-  const severityRows = [...bySeverity.entries()]
-    .sort(([, a], [, b]) => a.number - b.number)
-    .map(([label, { number, counts }]) => [
-      `${label} (${number})`,
-      [...counts.values()].reduce((a, b) => a + b, 0),
-      ...streams.map((s) => counts.get(s) ?? 0),
-    ]);
-  lines.push('', ...table([['severity', 'records', ...streams], ...severityRows]));
-
-  // Per session, with the OTLP resource the mapper gave its records.
-  const bySession = new Map<string, { count: number; first: ReceivedLogRecord }>();
-  for (const r of records) {
-    const entry = bySession.get(sessionOf(r));
-    if (entry) entry.count += 1;
-    else bySession.set(sessionOf(r), { count: 1, first: r });
-  }
-  const sessionRows = [...bySession.entries()].map(([id, { count, first }]) => [
-    id,
-    `${text(first.resource['gen_ai.agent.name'])} v${text(first.resource['gen_ai.agent.version'])}`,
-    count,
-  ]);
-  lines.push('', ...table([['session', 'agent', 'records'], ...sessionRows]));
-  const sample = [...bySession.values()][0]?.first;
-  if (sample) lines.push(...wrap(`OTLP resource of ${sessionOf(sample)}:`, Object.entries(sample.resource).map(([k, v]) => `${k}=${text(v)}`)));
-
-  // How the first session started: a status line, then uvicorn's INFO lines on stderr.
-  const ordered = byTime(records);
-  const rows = (list: readonly ReceivedLogRecord[]): (string | number)[][] => list.map((r) => [clock(r.timeUnixNano), sessionOf(r), severityLabel(r), clip(bodyText(r))]);
-  const firstSession = sessionOf(ordered[0]!);
-  const startup = ordered.filter((r) => sessionOf(r) === firstSession).slice(0, 6);
-  lines.push('', `how ${firstSession} started (uvicorn logs to stderr, yet INFO: a level in the text wins):`, ...table(rows(startup)));
-
-  // The first warnings (one per session) and the first error with the records that follow it.
-  const warnings = [...new Map(ordered.filter((r) => r.severityNumber >= 13 && r.severityNumber < 17).map((r) => [sessionOf(r), r])).values()];
-  const firstError = ordered.findIndex((r) => r.severityNumber >= 17);
-  const error = firstError < 0 ? [] : ordered.slice(firstError, firstError + 8).filter((r) => sessionOf(r) === sessionOf(ordered[firstError]!)).slice(0, 7);
-  if (warnings.length + error.length > 0) lines.push('', 'the first warnings and the first error (every line of a traceback is a record):', ...table(rows(byTime([...warnings, ...error]))));
-
-  // The newest records, ordered by their platform timestamp.
-  const last = ordered.slice(-lastCount);
-  lines.push('', `last ${last.length} records:`, ...table([['time', 'session', 'severity', 'body'], ...rows(last)]));
   return lines;
 }
