@@ -43,6 +43,8 @@ export function createSummary(
   const history = new Map<string, { at: number; records: number }[]>();
   const last = new Map<string, LastRecord>();
   let seen = 0;
+  /** Streams seen finished, by source: the runner releases them, the screen keeps counting them. */
+  const finished = new Map<string, Set<string>>();
   let status: ReturnType<Daemon['status']>['sources'] = {};
   return {
     sample() {
@@ -69,9 +71,12 @@ export function createSummary(
         const first = samples[0]!;
         const span = now - first.at;
         const perSecond = span >= 200 ? Math.round(((records - first.records) * 1000) / span) : 0;
-        const live = streams.filter((s) => s.state === 'connected').length;
-        const done = streams.filter((s) => s.state === 'finished').length;
-        return { name, platform, live, done, waiting: streams.length - live - done, records, perSecond, last: last.get(name) };
+        const done = finished.get(name) ?? new Set<string>();
+        finished.set(name, done);
+        for (const s of streams) if (s.state === 'finished') done.add(s.key);
+        const current = streams.filter((s) => !done.has(s.key));
+        const live = current.filter((s) => s.state === 'connected').length;
+        return { name, platform, live, done: done.size, waiting: current.length - live, records, perSecond, last: last.get(name) };
       });
     },
   };
