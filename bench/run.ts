@@ -3,7 +3,7 @@
  * SDK pipeline (default and tuned), each program its own process, interleaved run by
  * run; prints one table of medians and appends every run as a JSON line.
  *
- *   node bench/run.ts [--scenario a,b,c,d,e] [--runs 3] [--long-runs 1] [--quick] [--out bench/results.jsonl] [--committed]
+ *   node bench/run.ts [--scenario a,b,c,d,e] [--runs 3] [--long-runs 1] [--quick] [--out bench/results.jsonl] [--committed] [--program daemon,naive-default,naive-tuned]
  *
  * --committed measures HEAD (built apart in .bench/head) instead of the working tree's dist/.
  * --runs applies to (a)–(c); (d) and (e) last a minute each by definition (--long-runs).
@@ -26,12 +26,14 @@ const { values } = parseArgs({
     'long-runs': { type: 'string', default: '1' },
     quick: { type: 'boolean', default: false },
     committed: { type: 'boolean', default: false },
+    program: { type: 'string', default: PROGRAMS.join(',') },
     out: { type: 'string', default: new URL('results.jsonl', import.meta.url).pathname },
   },
 });
 const scenarios = values.scenario.split(',').map((s) => s.trim()) as ScenarioId[];
 for (const s of scenarios) if (!SCENARIOS.includes(s)) throw new Error(`unknown scenario '${s}' (a, b, c, d, e)`);
 const sizes = values.quick ? QUICK : FULL;
+const programs = PROGRAMS.filter((p) => values.program.split(',').includes(p));
 
 function git(...args: string[]): string {
   try {
@@ -61,7 +63,7 @@ for (const scenario of scenarios) {
   const runs = Number(scenario === 'd' || scenario === 'e' ? values['long-runs'] : values.runs);
   // Interleaved: daemon, naive-default, naive-tuned, daemon, …, so drift hits all alike.
   for (let run = 1; run <= runs; run++) {
-    for (const program of PROGRAMS) {
+    for (const program of programs) {
       const result = await runScenario(scenario, program, run, sizes, naiveJs);
       results.push(result);
       appendFileSync(values.out, `${JSON.stringify({ ...context, ...result })}\n`);
