@@ -7,13 +7,13 @@
  * retry. The cache itself is checked with a clock of its own.
  */
 import { createServer, type IncomingMessage, type Server } from 'node:http';
-import { writeFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { generateLines } from '../../src/emulators/foundry.ts';
 import { createAzureTokenProvider, FOUNDRY_SCOPE, TokenUnavailableError } from '../../src/sources/foundry/azure-token.ts';
-import { spawnCli, type Spawned } from '../helpers/cli.ts';
+import type { Spawned } from '../helpers/cli.ts';
 import { foundryConfigYaml, startRig, type Rig } from '../helpers/harness.ts';
 import { until } from '../helpers/until.ts';
+import { runDaemonCli, stopCleanly } from './ops-helpers.ts';
 
 const ISSUED = 'eyJ0eXAiOiJKV1QiLCJhbGciOiJub25lIn0.entra-token-5b1f';
 const IDENTITY_HEADER = 'identity-header-secret-9d2c';
@@ -72,14 +72,12 @@ describe('Foundry auth azure with the real CLI', () => {
     rig.emulator.setToken(ISSUED);
     const lines = generateLines(500);
     rig.emulator.addSession({ agent: 'support-agent', version: '2', id: 's_az' }).append(...lines);
-    writeFileSync(rig.configPath, azureConfig(rig));
-    daemon = spawnCli(['run', '--config', rig.configPath], childEnv(endpoint));
+    daemon = runDaemonCli(rig, azureConfig(rig), childEnv(endpoint));
     await rig.receiver.waitFor(lines.length, 20_000);
     // Discovery lists sessions every 200 ms, each call with a token: served from the cache,
     // renewed before the 3 s lifetime runs out.
     await until(() => endpoint!.requests.length >= 3, 'two renewals', 15_000);
-    daemon.child.kill('SIGTERM');
-    expect((await daemon.exited).code, daemon.stderr()).toBe(0);
+    await stopCleanly(daemon);
 
     expect(rig.receiver.records.map((r) => r.body)).toEqual(lines.map((l) => l.message));
     const first = endpoint.requests[0]!;
@@ -97,16 +95,14 @@ describe('Foundry auth azure with the real CLI', () => {
   it('a token endpoint that refuses is logged once a minute, not once per retry, and the daemon keeps running', async () => {
     rig = await startRig();
     endpoint = await startTokenEndpoint({ status: 400, lifetimeS: 3600 });
-    writeFileSync(rig.configPath, azureConfig(rig));
-    daemon = spawnCli(['run', '--config', rig.configPath], childEnv(endpoint));
+    daemon = runDaemonCli(rig, azureConfig(rig), childEnv(endpoint));
     await until(() => endpoint!.requests.length >= 3, 'three token attempts', 20_000);
     expect(daemon.child.exitCode).toBeNull();
     const failures = daemon.stderr().split('\n').filter((l) => l.includes('"event":"source.token_failed"'));
     expect(failures).toHaveLength(1);
     expect(failures[0]).toContain(`no Entra ID token for ${FOUNDRY_SCOPE}`);
     expect(failures[0]).not.toContain('\\n');
-    daemon.child.kill('SIGTERM');
-    expect((await daemon.exited).code, daemon.stderr()).toBe(0);
+    await stopCleanly(daemon);
     expect(daemon.stderr()).not.toContain(IDENTITY_HEADER);
   }, 60_000);
 });

@@ -1,7 +1,39 @@
-/** Shared by the operations tests: the daemon's telemetry URL, scrapes, Prometheus text. */
+/** Shared by the operations tests: the rig and CLI of a test, the daemon's telemetry URL, scrapes, Prometheus text. */
+import { writeFileSync } from 'node:fs';
+import { afterEach, expect } from 'vitest';
 import { foundryConfigYaml, type FoundryConfigOptions, type Rig } from '../helpers/harness.ts';
-import type { Spawned } from '../helpers/cli.ts';
+import { spawnCli, type Spawned } from '../helpers/cli.ts';
 import { until } from '../helpers/until.ts';
+
+/** A test's rig and real CLI; set them as the test goes. */
+export interface OpsFixture {
+  rig: Rig | undefined;
+  daemon: Spawned | undefined;
+}
+
+/** After each test, whatever happened: the CLI is killed (-9) and the rig closed. */
+export function useOpsFixture(): OpsFixture {
+  const fixture: OpsFixture = { rig: undefined, daemon: undefined };
+  afterEach(async () => {
+    fixture.daemon?.child.kill('SIGKILL');
+    await fixture.rig?.close();
+    fixture.rig = fixture.daemon = undefined;
+  });
+  return fixture;
+}
+
+/** Writes `yaml` where the rig keeps its config and starts the real CLI's `run` on it. */
+export function runDaemonCli(rig: Rig, yaml: string, env: Record<string, string>): Spawned {
+  writeFileSync(rig.configPath, yaml);
+  return spawnCli(['run', '--config', rig.configPath], env);
+}
+
+/** SIGTERM; the daemon must exit 0. Returns everything it logged. */
+export async function stopCleanly(daemon: Spawned): Promise<string> {
+  daemon.child.kill('SIGTERM');
+  expect((await daemon.exited).code, daemon.stderr()).toBe(0);
+  return daemon.stderr();
+}
 
 /** The harness config with the telemetry server on a free loopback port and the given log level. */
 export function opsConfigYaml(rig: Rig, o: FoundryConfigOptions & { level?: string }): string {

@@ -11,10 +11,10 @@ import { startAgentboxEmulator, type AgentboxEmulator } from '../../src/emulator
 import { startDaytonaEmulator, type DaytonaEmulator } from '../../src/emulators/daytona.ts';
 import { generateLines } from '../../src/emulators/foundry.ts';
 import { startHill90Emulator, type Hill90Emulator } from '../../src/emulators/hill90.ts';
-import { runCli, spawnCli, type Spawned } from '../helpers/cli.ts';
-import { startRig, type Rig } from '../helpers/harness.ts';
+import { runCli, spawnCli } from '../helpers/cli.ts';
+import { startRig } from '../helpers/harness.ts';
 import { until } from '../helpers/until.ts';
-import { get, telemetryUrl } from './ops-helpers.ts';
+import { get, stopCleanly, telemetryUrl, useOpsFixture } from './ops-helpers.ts';
 
 const S = {
   foundry: 'fdy-secret-A1b2C3d4e5',
@@ -25,22 +25,21 @@ const S = {
   apiKey: 'hdr-apikey-L1k2J3h4',
 };
 
-let rig: Rig | undefined;
 let hill: Hill90Emulator | undefined;
 let day: DaytonaEmulator | undefined;
 let box: AgentboxEmulator | undefined;
-let daemon: Spawned | undefined;
 afterEach(async () => {
-  daemon?.child.kill('SIGKILL');
-  await Promise.all([rig?.close(), hill?.close(), day?.close(), box?.close()]);
-  rig = hill = day = box = daemon = undefined;
+  await Promise.all([hill?.close(), day?.close(), box?.close()]);
+  hill = day = box = undefined;
 });
+// Registered last, so it runs first: the CLI is killed before the platforms go.
+const ops = useOpsFixture();
 
 describe('secrets of every platform stay out of logs, probes, metrics and validate', () => {
   it('at debug, with every platform and the endpoint echoing the credential', async () => {
-    rig = await startRig();
-    rig.emulator.setToken(S.foundry);
-    rig.emulator.addSession({ agent: 'support-agent', version: '1', id: 's1' }).append(...generateLines(10));
+    ops.rig = await startRig();
+    ops.rig.emulator.setToken(S.foundry);
+    ops.rig.emulator.addSession({ agent: 'support-agent', version: '1', id: 's1' }).append(...generateLines(10));
     hill = await startHill90Emulator({ oidc: { clientId: 'cid', clientSecret: S.hill90 } });
     hill.addAgent({ id: 'a1', name: 'Planner' });
     day = await startDaytonaEmulator({ apiKey: S.daytona });
@@ -48,12 +47,12 @@ describe('secrets of every platform stay out of logs, probes, metrics and valida
     box = await startAgentboxEmulator({ apiKey: S.agentbox });
     box.addSandbox({ id: 'sb-a' }).append('sandbox', ['hello agentbox']);
 
-    rig.emulator.failNext(3, 401, { route: 'sessions', body: `{"error":"bad token Bearer ${S.foundry}"}` });
+    ops.rig.emulator.failNext(3, 401, { route: 'sessions', body: `{"error":"bad token Bearer ${S.foundry}"}` });
     hill.failNext(3, 401, { route: 'token', body: { error: 'invalid_client', client_secret: S.hill90 } });
     day.failNext(3, 401, { route: 'sandbox-get', body: `{"message":"invalid key ${S.daytona}"}` });
     box.failNext(3, 401, { route: 'list', body: `{"error":"invalid key ${S.agentbox}"}` });
     // The endpoint echoes the bare token of the authorization header, and the API key.
-    rig.receiver.respondWith([
+    ops.rig.receiver.respondWith([
       { status: 500, body: `token ${S.header} is not valid here` },
       { status: 503, body: `x-api-key ${S.apiKey} throttled` },
     ]);
@@ -61,7 +60,7 @@ describe('secrets of every platform stay out of logs, probes, metrics and valida
     const text = `sources:
   - name: fdy
     type: foundry
-    endpoint: ${rig.emulator.url}
+    endpoint: ${ops.rig.emulator.url}
     agent: support-agent
     discover_interval: 200ms
     auth: {type: bearer, token: "\${env:FDY_TOKEN}"}
@@ -83,34 +82,32 @@ describe('secrets of every platform stay out of logs, probes, metrics and valida
     poll_interval: 100ms
     discover_interval: 200ms
 exporter:
-  endpoint: ${rig.receiver.url}
+  endpoint: ${ops.rig.receiver.url}
   headers: {authorization: "Bearer ${S.header}", x-api-key: "\${env:OTLP_KEY}"}
   batch: {timeout: 20ms}
   retry: {initial_interval: 50ms, max_interval: 200ms}
-storage: {dir: ${rig.dir}/data}
+storage: {dir: ${ops.rig.dir}/data}
 server: {listen: "127.0.0.1:0"}
 log: {level: debug}
 shutdown_timeout: 3s
 `;
-    writeFileSync(rig.configPath, text);
+    writeFileSync(ops.rig.configPath, text);
     const env = { FDY_TOKEN: S.foundry, DAYTONA_KEY: S.daytona, OTLP_KEY: S.apiKey };
-    const validate = runCli(['validate', '--config', rig.configPath], env);
+    const validate = runCli(['validate', '--config', ops.rig.configPath], env);
     expect(validate.status, validate.stderr).toBe(0);
 
-    daemon = spawnCli(['run', '--config', rig.configPath], env);
-    const base = await telemetryUrl(daemon);
-    await until(() => rig!.receiver.requests.length >= 2, 'the two failing exports', 20_000);
+    ops.daemon = spawnCli(['run', '--config', ops.rig.configPath], env);
+    const base = await telemetryUrl(ops.daemon);
+    await until(() => ops.rig!.receiver.requests.length >= 2, 'the two failing exports', 20_000);
     // Every source got through its refusals.
-    await until(() => ['hello daytona', 'hello agentbox'].every((b) => rig!.receiver.records.some((r) => r.body === b)), 'daytona and agentbox records', 20_000);
-    await until(() => rig!.receiver.records.filter((r) => r.resource['service.name'] === 'fdy').length === 10, 'foundry records', 20_000);
+    await until(() => ['hello daytona', 'hello agentbox'].every((b) => ops.rig!.receiver.records.some((r) => r.body === b)), 'daytona and agentbox records', 20_000);
+    await until(() => ops.rig!.receiver.records.filter((r) => r.resource['service.name'] === 'fdy').length === 10, 'foundry records', 20_000);
     // Hill90 retries a refused token request only after a minute: its one refusal is the echo.
     expect(hill.requests.some((r) => r.route === 'token')).toBe(true);
     const ready = (await get(`${base}/readyz`)).text;
     const metrics = (await get(`${base}/metrics`)).text;
-    daemon.child.kill('SIGTERM');
-    expect((await daemon.exited).code, daemon.stderr()).toBe(0);
-
-    const stderr = daemon.stderr();
+    
+    const stderr = await stopCleanly(ops.daemon);
     // The echoing paths really were logged.
     expect(stderr).toContain('"event":"export.retry"');
     expect(stderr).toContain('"event":"stream.auth_failed"');

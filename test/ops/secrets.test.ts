@@ -5,25 +5,18 @@
  * a SIGHUP reload that brings a new secret.
  */
 import { writeFileSync } from 'node:fs';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { generateLines } from '../../src/emulators/foundry.ts';
-import { spawnCli, type Spawned } from '../helpers/cli.ts';
 import { startRig, type Rig } from '../helpers/harness.ts';
 import { until } from '../helpers/until.ts';
-import { get, telemetryUrl } from './ops-helpers.ts';
+import { get, runDaemonCli, stopCleanly, telemetryUrl, useOpsFixture } from './ops-helpers.ts';
 
 const PLATFORM_TOKEN = 'plat-tok-4d9e1f2a7b';
 const NEW_PLATFORM_TOKEN = 'plat-tok-new-8c3b5e0d';
 const HEADER_TOKEN = 'otlp-bearer-6f0a9c2e';
 const API_KEY = 'dd-api-key-1b7e3c9f5a';
 
-let rig: Rig | undefined;
-let daemon: Spawned | undefined;
-afterEach(async () => {
-  daemon?.child.kill('SIGKILL');
-  await rig?.close();
-  rig = daemon = undefined;
-});
+const ops = useOpsFixture();
 
 function config(r: Rig, token: string): string {
   return `sources:
@@ -48,39 +41,36 @@ shutdown_timeout: 3s
 
 describe('secrets stay out of logs and metrics', () => {
   it('at log.level debug, through auth failures, endpoint errors echoing secrets, and a reload', async () => {
-    rig = await startRig();
-    rig.emulator.setToken(PLATFORM_TOKEN);
-    const session = rig.emulator.addSession({ agent: 'support-agent', version: '1', id: 's_secret' });
+    ops.rig = await startRig();
+    ops.rig.emulator.setToken(PLATFORM_TOKEN);
+    const session = ops.rig.emulator.addSession({ agent: 'support-agent', version: '1', id: 's_secret' });
     session.append(...generateLines(200));
     // The platform refuses twice, echoing the credential; the endpoint fails with the key in its body.
-    rig.emulator.failNext(2, 401, { route: 'sessions', body: `{"error":"bad token Bearer ${PLATFORM_TOKEN}"}` });
-    rig.receiver.respondWith([
+    ops.rig.emulator.failNext(2, 401, { route: 'sessions', body: `{"error":"bad token Bearer ${PLATFORM_TOKEN}"}` });
+    ops.rig.receiver.respondWith([
       { status: 500, body: `upstream rejected x-api-key=${API_KEY} authorization=Bearer ${HEADER_TOKEN}` },
       { status: 400, body: `invalid key ${API_KEY}` },
     ]);
-    writeFileSync(rig.configPath, config(rig, PLATFORM_TOKEN));
-    daemon = spawnCli(['run', '--config', rig.configPath], { PLATFORM_TOKEN, API_KEY });
-    const base = await telemetryUrl(daemon);
+    ops.daemon = runDaemonCli(ops.rig, config(ops.rig, PLATFORM_TOKEN), { PLATFORM_TOKEN, API_KEY });
+    const base = await telemetryUrl(ops.daemon);
     // 500 is retried, then 400 drops that batch (counted); the next lines go through.
-    await until(() => rig!.receiver.requests.length >= 2, 'the two failing exports', 20_000);
+    await until(() => ops.rig!.receiver.requests.length >= 2, 'the two failing exports', 20_000);
     session.append(...generateLines(20, { start: Date.parse('2026-03-20T00:00:00Z') }));
-    await until(() => rig!.receiver.records.length === 20, 'an export after the failures', 20_000);
+    await until(() => ops.rig!.receiver.records.length === 20, 'an export after the failures', 20_000);
 
     // A reload brings a new platform token: it is scrubbed from the first line that could quote it.
-    rig.emulator.setToken(NEW_PLATFORM_TOKEN);
-    writeFileSync(rig.configPath, config(rig, NEW_PLATFORM_TOKEN).replace('"${env:PLATFORM_TOKEN}"', `"${NEW_PLATFORM_TOKEN}"`));
-    daemon.child.kill('SIGHUP');
-    await until(() => daemon!.stderr().includes('"event":"config.reloaded"'), 'the reload');
-    rig.emulator.failNext(1, 401, { route: 'sessions', body: `{"error":"bad token Bearer ${NEW_PLATFORM_TOKEN}"}` });
+    ops.rig.emulator.setToken(NEW_PLATFORM_TOKEN);
+    writeFileSync(ops.rig.configPath, config(ops.rig, NEW_PLATFORM_TOKEN).replace('"${env:PLATFORM_TOKEN}"', `"${NEW_PLATFORM_TOKEN}"`));
+    ops.daemon.child.kill('SIGHUP');
+    await until(() => ops.daemon!.stderr().includes('"event":"config.reloaded"'), 'the reload');
+    ops.rig.emulator.failNext(1, 401, { route: 'sessions', body: `{"error":"bad token Bearer ${NEW_PLATFORM_TOKEN}"}` });
     session.append(...generateLines(10, { start: Date.parse('2026-04-01T00:00:00Z') }));
-    await until(() => rig!.receiver.records.some((r) => r.attributes.note === 'second'), 'records of the reloaded source', 20_000);
+    await until(() => ops.rig!.receiver.records.some((r) => r.attributes.note === 'second'), 'records of the reloaded source', 20_000);
 
     const metrics = (await get(`${base}/metrics`)).text;
     const ready = (await get(`${base}/readyz`)).text;
-    daemon.child.kill('SIGTERM');
-    expect((await daemon.exited).code, daemon.stderr()).toBe(0);
-
-    const stderr = daemon.stderr();
+    
+    const stderr = await stopCleanly(ops.daemon);
     // The failures really were logged (at debug, with details), just without the secrets.
     expect(stderr).toContain('"event":"export.retry"');
     expect(stderr).toContain('"event":"export.dropped"');

@@ -4,36 +4,27 @@
  * decoded, the export duration is a histogram, scrape-time gauges show the drained queue and
  * the lag, and while stopping /readyz says 503 and /healthz still 200.
  */
-import { writeFileSync } from 'node:fs';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { generateLines } from '../../src/emulators/foundry.ts';
-import { spawnCli, type Spawned } from '../helpers/cli.ts';
-import { TOKEN, startRig, type Rig } from '../helpers/harness.ts';
+import { TOKEN, startRig } from '../helpers/harness.ts';
 import { until } from '../helpers/until.ts';
-import { get, opsConfigYaml, parseMetrics, sample, telemetryUrl } from './ops-helpers.ts';
+import { get, opsConfigYaml, parseMetrics, runDaemonCli, sample, telemetryUrl, useOpsFixture } from './ops-helpers.ts';
 
 const SESSION = { agent: 'support-agent', version: '3', id: 's_ops' };
 const SOURCE = 'foundry-test';
 
-let rig: Rig | undefined;
-let daemon: Spawned | undefined;
-afterEach(async () => {
-  daemon?.child.kill('SIGKILL');
-  await rig?.close();
-  rig = daemon = undefined;
-});
+const ops = useOpsFixture();
 
 describe('telemetry server of the real daemon', () => {
   it('answers probes and metrics under load; metric values equal what the receiver got', async () => {
-    rig = await startRig({ chunking: 'random', seed: 7 });
-    const session = rig.emulator.addSession(SESSION);
+    ops.rig = await startRig({ chunking: 'random', seed: 7 });
+    const session = ops.rig.emulator.addSession(SESSION);
     const start = Date.now() - 60_000;
     const lines = generateLines(20_000, { start, stepMs: 2 });
-    writeFileSync(rig.configPath, opsConfigYaml(rig, { session: SESSION, batchMaxRecords: 500, batchTimeout: '20ms' }));
-    daemon = spawnCli(['run', '--config', rig.configPath], { FOUNDRY_TOKEN: TOKEN });
-    const base = await telemetryUrl(daemon);
+    ops.daemon = runDaemonCli(ops.rig, opsConfigYaml(ops.rig, { session: SESSION, batchMaxRecords: 500, batchTimeout: '20ms' }), { FOUNDRY_TOKEN: TOKEN });
+    const base = await telemetryUrl(ops.daemon);
 
-    await until(() => rig!.emulator.requests.length > 0, 'the first connection');
+    await until(() => ops.rig!.emulator.requests.length > 0, 'the first connection');
     let written = 0;
     const writer = setInterval(() => {
       const next = lines.slice(written, written + 1000);
@@ -43,7 +34,7 @@ describe('telemetry server of the real daemon', () => {
     // Probes and scrapes all through the load: never an error, /readyz 200 once running.
     let scrapes = 0;
     try {
-      while (rig.receiver.records.length < lines.length) {
+      while (ops.rig.receiver.records.length < lines.length) {
         const [health, ready, metrics] = await Promise.all([get(`${base}/healthz`), get(`${base}/readyz`), get(`${base}/metrics`)]);
         expect(health.status).toBe(200);
         expect(JSON.parse(health.text)).toEqual({ status: 'ok' });
@@ -60,11 +51,11 @@ describe('telemetry server of the real daemon', () => {
     }
     expect(scrapes).toBeGreaterThan(3);
     // The last acknowledgement is counted right after the receiver answered it.
-    await until(() => rig!.receiver.records.length === lines.length, 'all records');
+    await until(() => ops.rig!.receiver.records.length === lines.length, 'all records');
     await new Promise((r) => setTimeout(r, 300));
     const m = parseMetrics((await get(`${base}/metrics`)).text);
 
-    const receiver = rig.receiver;
+    const receiver = ops.rig.receiver;
     const accepted = receiver.requests.filter((r) => r.status >= 200 && r.status < 300 && r.recordCount > 0);
     expect(receiver.records.length).toBe(lines.length);
     expect(sample(m, 'agentlog_records_exported_total', { source: SOURCE })).toBe(receiver.records.length);
@@ -110,7 +101,7 @@ describe('telemetry server of the real daemon', () => {
     const failing = JSON.parse((await get(`${base}/readyz`)).text) as typeof ready & { exporter: { last_failure_reason: string } };
     expect(failing.exporter.last_failure).not.toBeNull();
     expect(failing.exporter.last_failure_reason).toContain('503');
-    daemon.child.kill('SIGTERM');
+    ops.daemon.child.kill('SIGTERM');
     let sawStopping = false;
     for (let i = 0; i < 50 && !sawStopping; i++) {
       const answer = await get(`${base}/readyz`).catch(() => undefined);
@@ -120,6 +111,6 @@ describe('telemetry server of the real daemon', () => {
       } else await new Promise((r) => setTimeout(r, 20));
     }
     expect(sawStopping).toBe(true);
-    expect((await daemon.exited).code, daemon.stderr()).toBe(0);
+    expect((await ops.daemon.exited).code, ops.daemon.stderr()).toBe(0);
   }, 90_000);
 });
