@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
+import { drainOrClose } from '../shared/http-io.ts';
 
 const GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11';
 const OP_BINARY = 0x2;
@@ -111,17 +112,7 @@ function wrap(socket: Duplex, head: Buffer): ServerWebSocket {
     closed,
     async send(bytes) {
       if (!open || socket.destroyed) return;
-      if (!write(OP_BINARY, bytes)) {
-        await new Promise<void>((resolve) => {
-          const done = (): void => {
-            socket.off('drain', done);
-            socket.off('close', done);
-            resolve();
-          };
-          socket.on('drain', done);
-          socket.on('close', done);
-        });
-      }
+      if (!write(OP_BINARY, bytes)) await drainOrClose(socket);
     },
     close(code, reason) {
       sendClose(code, reason);

@@ -3,7 +3,7 @@
 // optionally in the middle of the next one). The platforms differ only in their frames.
 import type { ServerResponse } from 'node:http';
 import { createRandom, splitIntoChunks, type Chunking } from './chunking.ts';
-import { nextTick, sleep } from './http-io.ts';
+import { drainOrClose, nextTick, sleep } from './http-io.ts';
 
 export interface QueuedFrame {
   bytes: Buffer;
@@ -95,22 +95,10 @@ export function createStreamWriter(res: ServerResponse, opts: StreamWriterOption
         // The last chunk's callback fires once the bytes reached the socket: only then may a cut destroy it.
         await Promise.race([new Promise<void>((resolve) => res.write(chunk, () => resolve())), whenClosed]);
       } else if (!res.write(chunk)) {
-        await drainOrClose();
+        await drainOrClose(res);
       }
       if (chunking !== 'whole' || chunkDelayMs > 0) await (chunkDelayMs > 0 ? sleep(chunkDelayMs) : nextTick());
     }
-  }
-
-  function drainOrClose(): Promise<void> {
-    return new Promise((resolve) => {
-      const done = (): void => {
-        res.off('drain', done);
-        res.off('close', done);
-        resolve();
-      };
-      res.once('drain', done);
-      res.once('close', done);
-    });
   }
 
   async function pump(): Promise<void> {
