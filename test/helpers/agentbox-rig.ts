@@ -4,12 +4,11 @@
  */
 import type { Config } from '../../src/config/schema.ts';
 import { startAgentboxEmulator, type AgentboxEmulator, type AgentboxEmulatorOptions } from '../../src/emulators/agentbox.ts';
-import { daemonYaml, runDaemon, startRigBase, writeValidConfig, type InProcess, type RigBase } from './rig-base.ts';
+import { daemonYaml, runDaemon, startPlatformRig, writeValidConfig, type InProcess, type PlatformRig } from './rig-base.ts';
 
 export const AGENTBOX_KEY = 'agbx_e2e_key_41d9';
 
-export interface AgentboxRig extends RigBase {
-  emulator: AgentboxEmulator;
+export interface AgentboxRig extends PlatformRig<AgentboxEmulator> {
   /** Writes and validates the config; `source` holds the source's own keys, indented 4. */
   config(source: string): Config;
   run(source: string): InProcess;
@@ -17,11 +16,10 @@ export interface AgentboxRig extends RigBase {
 }
 
 export async function startAgentboxRig(opts: AgentboxEmulatorOptions = {}): Promise<AgentboxRig> {
-  const emulator = await startAgentboxEmulator({ apiKey: AGENTBOX_KEY, ...opts });
-  const base = await startRigBase('ale-agentbox-');
+  const base = await startPlatformRig(await startAgentboxEmulator({ apiKey: AGENTBOX_KEY, ...opts }), 'ale-agentbox-');
+  const { emulator } = base;
   const running: InProcess[] = [];
   const rig: AgentboxRig = {
-    emulator,
     ...base,
     config(source) {
       const text = `sources:
@@ -40,8 +38,7 @@ ${source}${daemonYaml(base)}`;
     },
     async close() {
       await Promise.all(running.map((d) => d.daemon.shutdown(5000)));
-      await emulator.close();
-      await base.receiver.close();
+      await base.close();
     },
   };
   return rig;

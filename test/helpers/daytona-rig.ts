@@ -5,13 +5,12 @@
 import type { Config } from '../../src/config/schema.ts';
 import { startDaytonaEmulator, type DaytonaEmulator, type DaytonaEmulatorOptions } from '../../src/emulators/daytona.ts';
 import type { ReceivedLogRecord } from '../../src/emulators/otlp-receiver.ts';
-import { daemonYaml, runDaemon, startRigBase, writeValidConfig, type InProcess, type RigBase } from './rig-base.ts';
+import { daemonYaml, runDaemon, startPlatformRig, writeValidConfig, type InProcess, type PlatformRig } from './rig-base.ts';
 
 export const DAYTONA_KEY = 'daytona-e2e-key-7b3e';
 export const SOURCE = 'daytona-test';
 
-export interface DaytonaRig extends RigBase {
-  emulator: DaytonaEmulator;
+export interface DaytonaRig extends PlatformRig<DaytonaEmulator> {
   /** Writes the config (the source's target lines given) and starts a daemon on the rig's storage dir. */
   startDaemon(target: string): InProcess;
   /** Records of one stream key's command, by `daytona.command.id`. */
@@ -22,9 +21,8 @@ export interface DaytonaRig extends RigBase {
 }
 
 export async function startDaytonaRig(opts: DaytonaEmulatorOptions = {}): Promise<DaytonaRig> {
-  const emulator = await startDaytonaEmulator({ apiKey: DAYTONA_KEY, ...opts });
-  const base = await startRigBase('ale-daytona-');
-  const { receiver } = base;
+  const base = await startPlatformRig(await startDaytonaEmulator({ apiKey: DAYTONA_KEY, ...opts }), 'ale-daytona-');
+  const { emulator, receiver } = base;
   const running: InProcess[] = [];
 
   function config(target: string): Config {
@@ -39,7 +37,6 @@ ${daemonYaml(base)}`;
   }
 
   return {
-    emulator,
     ...base,
     startDaemon(target) {
       const daemon = runDaemon(config(target), [DAYTONA_KEY]);
@@ -52,8 +49,7 @@ ${daemonYaml(base)}`;
     },
     async close() {
       await Promise.all(running.map((d) => d.daemon.shutdown(2000)));
-      await emulator.close();
-      await receiver.close();
+      await base.close();
     },
   };
 }

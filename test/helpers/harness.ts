@@ -4,28 +4,16 @@
  */
 import type { Config } from '../../src/config/schema.ts';
 import { startFoundryEmulator, type FoundryEmulator, type FoundryFaults } from '../../src/emulators/foundry.ts';
-import { daemonYaml, runDaemon, startRigBase, writeValidConfig, type InProcess, type RigBase } from './rig-base.ts';
+import { daemonYaml, runDaemon, startPlatformRig, writeValidConfig, type InProcess, type PlatformRig } from './rig-base.ts';
 
 export type { InProcess } from './rig-base.ts';
 
 export const TOKEN = 'test-token-3f9a2c';
 
-export interface Rig extends RigBase {
-  emulator: FoundryEmulator;
-  close(): Promise<void>;
-}
+export type Rig = PlatformRig<FoundryEmulator>;
 
 export async function startRig(faults: Partial<FoundryFaults> = {}): Promise<Rig> {
-  const emulator = await startFoundryEmulator({ token: TOKEN, faults });
-  const base = await startRigBase('ale-e2e-');
-  return {
-    emulator,
-    ...base,
-    async close() {
-      await emulator.close();
-      await base.receiver.close();
-    },
-  };
+  return startPlatformRig(await startFoundryEmulator({ token: TOKEN, faults }), 'ale-e2e-');
 }
 
 export interface FoundryConfigOptions {

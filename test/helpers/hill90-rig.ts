@@ -5,7 +5,7 @@
  */
 import type { Config } from '../../src/config/schema.ts';
 import { startHill90Emulator, type Hill90Emulator, type Hill90EmulatorOptions } from '../../src/emulators/hill90.ts';
-import { daemonYaml, runDaemon, startRigBase, writeValidConfig, type InProcess, type RigBase } from './rig-base.ts';
+import { daemonYaml, runDaemon, startPlatformRig, writeValidConfig, type InProcess, type PlatformRig } from './rig-base.ts';
 
 export type { InProcess } from './rig-base.ts';
 
@@ -15,23 +15,12 @@ export const CLIENT_SECRET = 'hill90-client-secret-9d2f';
 export const SOURCE = 'hill90-test';
 export const ENV = { HILL90_TOKEN, HILL90_CLIENT_SECRET: CLIENT_SECRET };
 
-export interface Hill90Rig extends RigBase {
-  emulator: Hill90Emulator;
-  close(): Promise<void>;
-}
+export type Hill90Rig = PlatformRig<Hill90Emulator>;
 
 /** Default emulator: the static token and OIDC clients both accepted. */
 export async function startHill90Rig(opts: Hill90EmulatorOptions = {}): Promise<Hill90Rig> {
   const emulator = await startHill90Emulator({ token: HILL90_TOKEN, oidc: { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET }, ...opts });
-  const base = await startRigBase('ale-hill90-');
-  return {
-    emulator,
-    ...base,
-    async close() {
-      await emulator.close();
-      await base.receiver.close();
-    },
-  };
+  return startPlatformRig(emulator, 'ale-hill90-');
 }
 
 export interface Hill90ConfigOptions {

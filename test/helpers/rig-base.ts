@@ -26,6 +26,25 @@ export async function startRigBase(prefix: string): Promise<RigBase> {
   return { receiver, dir, configPath: join(dir, 'config.yaml') };
 }
 
+export interface PlatformRig<E> extends RigBase {
+  emulator: E;
+  /** Closes the emulator, then the receiver. */
+  close(): Promise<void>;
+}
+
+/** The base around a platform's emulator (already started). */
+export async function startPlatformRig<E extends { close(): Promise<void> }>(emulator: E, prefix: string): Promise<PlatformRig<E>> {
+  const base = await startRigBase(prefix);
+  return {
+    emulator,
+    ...base,
+    async close() {
+      await emulator.close();
+      await base.receiver.close();
+    },
+  };
+}
+
 export interface DaemonYamlOptions {
   /** Exporter lines before `batch` (indented 2). */
   exporter?: string;
