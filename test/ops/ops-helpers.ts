@@ -42,6 +42,13 @@ export function opsConfigYaml(rig: Rig, o: FoundryConfigOptions & { level?: stri
     .replace('log: {level: warn}', `log: {level: ${o.level ?? 'info'}}`);
 }
 
+/** No secret (name → value) appears in any place (name → text the daemon exposed). */
+export function expectNoSecrets(secrets: Record<string, string>, places: Record<string, string>): void {
+  for (const [name, secret] of Object.entries(secrets)) {
+    for (const [place, text] of Object.entries(places)) expect(text, `${name} in ${place}`).not.toContain(secret);
+  }
+}
+
 /** The URL the daemon logged in its `telemetry.listening` line. */
 export async function telemetryUrl(daemon: Spawned): Promise<string> {
   let url: string | undefined;

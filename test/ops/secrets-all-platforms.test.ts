@@ -14,7 +14,7 @@ import { startHill90Emulator, type Hill90Emulator } from '../../src/emulators/hi
 import { runCli, spawnCli } from '../helpers/cli.ts';
 import { startRig } from '../helpers/harness.ts';
 import { until } from '../helpers/until.ts';
-import { get, stopCleanly, telemetryUrl, useOpsFixture } from './ops-helpers.ts';
+import { expectNoSecrets, get, stopCleanly, telemetryUrl, useOpsFixture } from './ops-helpers.ts';
 
 const S = {
   foundry: 'fdy-secret-A1b2C3d4e5',
@@ -106,17 +106,11 @@ shutdown_timeout: 3s
     expect(hill.requests.some((r) => r.route === 'token')).toBe(true);
     const ready = (await get(`${base}/readyz`)).text;
     const metrics = (await get(`${base}/metrics`)).text;
-    
     const stderr = await stopCleanly(ops.daemon);
     // The echoing paths really were logged.
     expect(stderr).toContain('"event":"export.retry"');
     expect(stderr).toContain('"event":"stream.auth_failed"');
     expect(stderr).toContain('[REDACTED]');
-    for (const [name, secret] of Object.entries(S)) {
-      expect(stderr, `${name} in stderr`).not.toContain(secret);
-      expect(ready, `${name} in /readyz`).not.toContain(secret);
-      expect(metrics, `${name} in /metrics`).not.toContain(secret);
-      expect(validate.stdout + validate.stderr, `${name} in validate`).not.toContain(secret);
-    }
+    expectNoSecrets(S, { stderr, '/readyz': ready, '/metrics': metrics, validate: validate.stdout + validate.stderr });
   }, 60_000);
 });
