@@ -6,8 +6,10 @@ export interface ProcStats {
   cpuSeconds: number;
   /** Peak resident set (VmHWM). */
   peakRssMb: number;
-  /** Resident set now (VmRSS). */
+  /** Resident set now (VmRSS) = anonymous (heaps, buffers) + file-backed (the node binary, shared libraries). */
   rssMb: number;
+  anonMb: number;
+  fileMb: number;
 }
 
 /** USER_HZ: 100 on every Linux this runs on (getconf CLK_TCK). */
@@ -20,5 +22,5 @@ export function procStats(pid: number): ProcStats {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   const fields = stat.slice(stat.lastIndexOf(') ') + 2).split(' ');
   const ticks = Number(fields[11]) + Number(fields[12]);
-  return { cpuSeconds: ticks / TICKS_PER_SECOND, peakRssMb: kb('VmHWM') / 1024, rssMb: kb('VmRSS') / 1024 };
+  return { cpuSeconds: ticks / TICKS_PER_SECOND, peakRssMb: kb('VmHWM') / 1024, rssMb: kb('VmRSS') / 1024, anonMb: kb('RssAnon') / 1024, fileMb: kb('RssFile') / 1024 };
 }

@@ -89,7 +89,7 @@ function tally(scenario: ScenarioId, program: ProgramName, run: number, expected
     cpu_s: round(stats.cpuSeconds, 2),
     peak_rss_mb: round(stats.peakRssMb, 1),
     seconds: 0,
-    extra: {},
+    extra: { rss_anon_mb: round(stats.anonMb, 1), rss_file_mb: round(stats.fileMb, 1) },
   };
 }
 
@@ -136,7 +136,7 @@ async function idle(rig: Rig, program: ProgramName, run: number, s: Sizes): Prom
     const cpu = after.cpuSeconds - before.cpuSeconds;
     result.cpu_s = round(cpu, 2);
     result.seconds = s.idleSeconds;
-    result.extra = { cpu_pct_of_core: round((cpu / s.idleSeconds) * 100, 2), rss_mb: round(after.rssMb, 1), connected: rig.foundry.liveConnections };
+    result.extra = { ...result.extra, cpu_pct_of_core: round((cpu / s.idleSeconds) * 100, 2), rss_mb: round(after.rssMb, 1), connected: rig.foundry.liveConnections };
     return result;
   } finally {
     await stopProgram(running);
@@ -207,6 +207,8 @@ async function outage(rig: Rig, program: ProgramName, run: number, s: Sizes): Pr
     result.records_per_s = drainSeconds !== null && drainSeconds > 0 ? Math.round(backlog / drainSeconds) : null;
     result.seconds = round((nowMs() - t0) / 1000, 1);
     result.extra = {
+      ...result.extra,
+      drained_after_outage_s: drainSeconds === null || !Number.isFinite(resumed) ? null : round((drainedAt - outageEnd) / 1000, 2),
       outage_s: round((outageEnd - outageStart) / 1000, 1),
       resume_after_s: Number.isFinite(resumed) ? round((resumed - outageEnd) / 1000, 2) : null,
       backlog_delivered: backlog,

@@ -66,9 +66,12 @@ function ratio(a: number | null, b: number | null): string {
 
 function notes(s: Summary): string {
   const e = s.extra;
-  if (s.scenario === 'd') return `${fmt(e.cpu_pct_of_core ?? null, 2)} % of a core, RSS now ${fmt(e.rss_mb ?? null, 1)} MB`;
-  if (s.scenario === 'e') return `resumed ${fmt(e.resume_after_s ?? null, 1)} s after the outage, ${fmt(e.backlog_delivered ?? null)} backlog records in ${fmt(e.drain_s ?? null, 2)} s`;
-  return '';
+  const rss = `RSS at the end ${fmt(e.rss_anon_mb ?? null)} anon + ${fmt(e.rss_file_mb ?? null)} file MB`;
+  if (s.scenario === 'd') return `${fmt(e.cpu_pct_of_core ?? null, 2)} % of a core; ${rss}`;
+  if (s.scenario === 'e') {
+    return `first accepted export ${fmt(e.resume_after_s ?? null, 1)} s after the outage; ${fmt(e.backlog_delivered ?? null)} backlog records in ${fmt(e.drain_s ?? null, 2)} s; all delivered ${fmt(e.drained_after_outage_s ?? null, 1)} s after the outage`;
+  }
+  return rss;
 }
 
 /** A Markdown table (it reads as plain text too). */
