@@ -3,7 +3,6 @@
  * Retryable: network errors, 408, 429, 5xx (with Retry-After as a minimum wait).
  * Permanent: any other non-2xx. Success may carry a partial_success rejected count.
  */
-import { JsonLogsSerializer, ProtobufLogsSerializer } from '@opentelemetry/otlp-transformer';
 import protobuf from 'protobufjs/minimal.js';
 import { clip } from '../util/clip.ts';
 
@@ -23,15 +22,49 @@ export function parseRetryAfter(value: string | string[] | undefined, now = Date
   return Number.isNaN(ms) ? undefined : Math.min(MAX_RETRY_AFTER_MS, Math.max(0, ms));
 }
 
+interface PartialSuccess {
+  rejectedLogRecords?: unknown;
+  errorMessage?: unknown;
+}
+
+/**
+ * ExportLogsServiceResponse.partial_success (field 1) of a protobuf body: rejected_log_records
+ * (field 1, int64) and error_message (field 2). Read with protobufjs's wire reader, as the official
+ * deserializer does, so the OTLP transformer is loaded only for http/json requests.
+ */
+function partialSuccessFromProtobuf(body: Uint8Array): PartialSuccess | undefined {
+  const reader = protobuf.Reader.create(body);
+  let partial: PartialSuccess | undefined;
+  while (reader.pos < reader.len) {
+    const tag = reader.uint32();
+    if (tag >>> 3 !== 1 || (tag & 7) !== 2) {
+      reader.skipType(tag & 7);
+      continue;
+    }
+    const inner = protobuf.Reader.create(reader.bytes());
+    partial = {};
+    while (inner.pos < inner.len) {
+      const t = inner.uint32();
+      if (t >>> 3 === 1 && (t & 7) === 0) {
+        // A number, or a Long when long.js is installed (its toString gives the decimal value).
+        const n = inner.int64() as unknown as number | { toString(): string };
+        partial.rejectedLogRecords = typeof n === 'number' ? n : n.toString();
+      } else if (t >>> 3 === 2 && (t & 7) === 2) partial.errorMessage = inner.string();
+      else inner.skipType(t & 7);
+    }
+  }
+  return partial;
+}
+
 function rejectedFrom(body: Uint8Array, contentType: string): { rejected: number; message?: string } {
   if (body.byteLength === 0) return { rejected: 0 };
   try {
-    const response = contentType.includes('json')
-      ? JsonLogsSerializer.deserializeResponse(body)
-      : ProtobufLogsSerializer.deserializeResponse(body);
-    const partial = response.partialSuccess;
+    const partial = contentType.includes('json')
+      ? (JSON.parse(new TextDecoder().decode(body)) as { partialSuccess?: PartialSuccess } | null)?.partialSuccess
+      : partialSuccessFromProtobuf(body);
     const rejected = Number(partial?.rejectedLogRecords ?? 0);
-    return { rejected: Number.isFinite(rejected) ? rejected : 0, message: partial?.errorMessage || undefined };
+    const message = typeof partial?.errorMessage === 'string' && partial.errorMessage !== '' ? partial.errorMessage : undefined;
+    return { rejected: Number.isFinite(rejected) ? rejected : 0, message };
   } catch {
     return { rejected: 0 };
   }

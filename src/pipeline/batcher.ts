@@ -13,11 +13,12 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { Backoff } from '../util/backoff.ts';
 
 /**
- * How records become a request body: `prepare` runs on every add (so the encoder can turn record
- * objects into bytes at once), `join` makes one batch of the prepared parts.
+ * How records become a request body: `prepare` runs on every add (so the encoder can turn
+ * records into bytes at once), `join` makes one batch of the prepared parts. `context` is what
+ * the adding stream passed along (its resource, how its records are mapped).
  */
-export interface BatchCodec<P> {
-  prepare(records: LogRecord[]): { part: P; bytes: number };
+export interface BatchCodec<P, R = LogRecord, C = unknown> {
+  prepare(records: R[], context: C): { part: P; bytes: number };
   join(parts: P[], records: number, bySource: Record<string, number>): Promise<EncodedBatch>;
 }
 
@@ -31,18 +32,18 @@ interface Taken<P> {
 /** Batches being encoded or handed off while the next one fills. */
 const MAX_IN_FLIGHT = 2;
 
-export interface BatcherOptions<P> {
+export interface BatcherOptions<P, R = LogRecord, C = unknown> {
   maxRecords: number;
   maxBytes: number;
   timeoutMs: number;
-  codec: BatchCodec<P>;
+  codec: BatchCodec<P, R, C>;
   queue: DeliveryQueue;
   /** Called when a flush fails (encoding bug, closed queue); the batch's checkpoints are not advanced. */
   onError(error: unknown): void;
 }
 
-export class Batcher<P = unknown> {
-  readonly #options: BatcherOptions<P>;
+export class Batcher<P = unknown, R = LogRecord, C = unknown> {
+  readonly #options: BatcherOptions<P, R, C>;
   #parts: P[] = [];
   #records = 0;
   #bytes = 0;
@@ -54,14 +55,14 @@ export class Batcher<P = unknown> {
   #handingOff = 0;
   #closed = false;
 
-  constructor(options: BatcherOptions<P>) {
+  constructor(options: BatcherOptions<P, R, C>) {
     this.#options = options;
   }
 
   /** Add one stream's records with the checkpoint that covers them; waits while the pipeline is full. */
-  async add(stream: string, source: string, records: LogRecord[], checkpoint: string): Promise<void> {
+  async add(stream: string, source: string, records: R[], checkpoint: string, context?: C): Promise<void> {
     if (this.#closed) throw new Error('pipeline is shutting down');
-    const { part, bytes } = records.length > 0 ? this.#options.codec.prepare(records) : { part: undefined, bytes: 0 };
+    const { part, bytes } = records.length > 0 ? this.#options.codec.prepare(records, context as C) : { part: undefined, bytes: 0 };
     // Checked again after every wait: other streams may have filled the batch meanwhile.
     while (
       this.#records > 0 &&

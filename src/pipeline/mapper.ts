@@ -1,13 +1,14 @@
 /**
- * Turns platform-neutral entries into OTLP LogRecords (DESIGN §4).
+ * Turns platform-neutral entries into OTLP LogRecords (DESIGN §4) for http/json.
  * Records are plain objects shaped like the SDK's ReadableLogRecord so the official
- * OTLP serializers can encode them, without the SDK's LoggerProvider (whose batch
- * processor drops records when its queue is full).
+ * OTLP JSON serializer can encode them, without the SDK's LoggerProvider (whose batch
+ * processor drops records when its queue is full). http/protobuf encodes entries directly
+ * (export/otlp-protobuf.ts) with the same severity and attributes (entry-fields.ts).
  */
 import type { ReadableLogRecord } from '@opentelemetry/sdk-logs';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import type { Attributes, LogEntry, StreamDescriptor } from '../sources/types.ts';
-import { detectSeverity, severityOf, UNSPECIFIED, type Severity } from './severity.ts';
+import { createEntryFields, scopeOf, streamResource } from './entry-fields.ts';
 
 export type LogRecord = ReadableLogRecord;
 
@@ -40,30 +41,13 @@ export interface StreamMapper {
 
 /** One mapper per stream: the resource and scope objects are shared by all its records (the serializer groups by identity). */
 export function createStreamMapper(source: SourceMapping, stream: StreamDescriptor): StreamMapper {
-  const resource = resourceFromAttributes({
-    ...source.resource,
-    'service.name': source.serviceName,
-    ...stream.resource,
-  });
-  const scope = { name: `agent-log-exporter/${source.type}`, version: source.version };
-  const stdout = severityOf(source.severity.stdout) ?? UNSPECIFIED;
-  const stderr = severityOf(source.severity.stderr) ?? UNSPECIFIED;
-  const extra = Object.entries(source.attributes);
-
-  function severityFor(entry: LogEntry): Severity {
-    if (entry.level !== undefined) return severityOf(entry.level) ?? UNSPECIFIED;
-    const fallback = entry.iostream === 'stdout' ? stdout : entry.iostream === 'stderr' ? stderr : UNSPECIFIED;
-    if (!source.severity.detect) return fallback;
-    return detectSeverity(entry.body) ?? fallback;
-  }
+  const resource = resourceFromAttributes(streamResource(source, stream));
+  const scope = scopeOf(source);
+  const fields = createEntryFields(source);
 
   return {
     map(entry, observedMs) {
-      const attributes: Record<string, string | number | boolean> = { ...entry.attributes };
-      if (entry.iostream) attributes['log.iostream'] = entry.iostream;
-      if (entry.parseError) attributes['agent_log_exporter.parse_error'] = true;
-      for (const [k, v] of extra) if (!(k in attributes)) attributes[k] = v;
-      const severity = severityFor(entry);
+      const severity = fields.severityFor(entry);
       return {
         hrTime: entry.timeMs === undefined ? NO_TIME : hrTimeFromMs(entry.timeMs),
         hrTimeObserved: hrTimeFromMs(observedMs),
@@ -71,18 +55,11 @@ export function createStreamMapper(source: SourceMapping, stream: StreamDescript
         severityText: severity.text,
         body: entry.body,
         eventName: entry.eventName,
-        attributes,
+        attributes: fields.attributesOf(entry),
         resource,
         instrumentationScope: scope,
         droppedAttributesCount: 0,
       };
     },
   };
-}
-
-/** A cheap upper estimate of a record's encoded size, for `batch.max_bytes`. */
-export function estimateRecordBytes(record: LogRecord): number {
-  let n = 48 + (typeof record.body === 'string' ? record.body.length * 3 : 64);
-  for (const [k, v] of Object.entries(record.attributes)) n += k.length + (typeof v === 'string' ? v.length * 3 : 10) + 6;
-  return n;
 }

@@ -1,28 +1,28 @@
 /**
- * The path from a stream's entries to the batcher: map, then add with the checkpoint.
+ * The path from a stream's entries to the batcher: add them with the checkpoint and the
+ * stream's encoding (resource, severity and attribute rules), which the codec turns into bytes.
  * It remembers the newest checkpoint each stream handed in, so a stream restarted
  * before its records were flushed resumes after them, not from the stored position.
  */
 import type { LogEntry, StreamDescriptor, StreamSink } from '../sources/types.ts';
 import type { Batcher } from './batcher.ts';
-import { createStreamMapper, type SourceMapping } from './mapper.ts';
+import type { SourceMapping } from './mapper.ts';
+import { createStreamEncoding, type EncodedPart, type StreamEncoding } from '../export/encoder.ts';
 
 export class Pipeline {
-  readonly #batcher: Batcher;
+  readonly #batcher: Batcher<EncodedPart, LogEntry, StreamEncoding>;
   readonly #handedIn = new Map<string, string>();
 
-  constructor(batcher: Batcher) {
+  constructor(batcher: Batcher<EncodedPart, LogEntry, StreamEncoding>) {
     this.#batcher = batcher;
   }
 
   sinkFor(source: SourceMapping, descriptor: StreamDescriptor): StreamSink {
-    const mapper = createStreamMapper(source, descriptor);
+    const encoding = createStreamEncoding(source, descriptor);
     const key = descriptor.key;
     return {
       emit: async (entries: LogEntry[], checkpoint: string) => {
-        const now = Date.now();
-        const records = entries.map((entry) => mapper.map(entry, now));
-        await this.#batcher.add(key, source.name, records, checkpoint);
+        await this.#batcher.add(key, source.name, entries, checkpoint, encoding);
         this.#handedIn.set(key, checkpoint);
       },
     };

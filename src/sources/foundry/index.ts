@@ -5,7 +5,6 @@
 import type { FoundrySourceConfig } from '../../config/schema.ts';
 import type { SourceDeps } from '../registry.ts';
 import type { Source, StreamSpec } from '../types.ts';
-import { createAzureTokenProvider } from './azure-token.ts';
 import { FoundryClient, type TokenProvider } from './client.ts';
 import { createFoundryFollower } from './follower.ts';
 
@@ -20,11 +19,13 @@ function tokenProvider(config: FoundrySourceConfig, deps: SourceDeps): TokenProv
   }
   // Entra ID: a failure is counted and logged (once a minute) as an auth failure of this source;
   // the caller's reconnect or discovery backoff retries it.
-  const azure = createAzureTokenProvider();
+  // @azure/identity is ~40 MB of loaded code: loaded only by a source that uses it, on first use.
+  let azure: Promise<TokenProvider> | undefined;
   return {
     async getToken(signal) {
       try {
-        return await azure.getToken(signal);
+        azure ??= import('./azure-token.ts').then((m) => m.createAzureTokenProvider());
+        return await (await azure).getToken(signal);
       } catch (error) {
         if (!signal.aborted) deps.events.tokenFailed(config.name, (error as Error).message);
         throw error;

@@ -1,0 +1,287 @@
+/**
+ * OTLP/protobuf straight from entries: one hand-off of one stream becomes one
+ * ExportLogsServiceRequest holding one ResourceLogs with one ScopeLogs, with no SDK-shaped record
+ * objects in between (building them and walking them again cost more than the encoding itself).
+ *
+ * The bytes equal what the official ProtobufLogsSerializer of @opentelemetry/otlp-transformer
+ * writes for the mapper's records (test/unit/otlp-protobuf.test.ts checks that byte for byte):
+ * same field order, LogRecord.dropped_attributes_count always written, int64 for integral
+ * numbers, double otherwise. The resource and scope of a stream are encoded once.
+ */
+import type { Attributes, AttributeValue, LogEntry } from '../sources/types.ts';
+import type { EntryFields } from '../pipeline/entry-fields.ts';
+
+/** A stream's resource and scope, encoded once (each with its tag and length). */
+export interface StreamHeader {
+  /** ResourceLogs field 1: the Resource. */
+  resource: Uint8Array;
+  /** ScopeLogs field 1: the InstrumentationScope. */
+  scope: Uint8Array;
+}
+
+const MIN_INT64 = -(2 ** 63);
+const MAX_INT64 = 2 ** 63;
+/** A scratch buffer larger than this is not kept after use (one huge entry should not pin memory). */
+const KEEP_BYTES = 4 * 1024 * 1024;
+
+let buf = Buffer.allocUnsafe(256 * 1024);
+let pos = 0;
+
+function ensure(extra: number): void {
+  if (pos + extra <= buf.length) return;
+  let size = buf.length * 2;
+  while (size < pos + extra) size *= 2;
+  const next = Buffer.allocUnsafe(size);
+  buf.copy(next, 0, 0, pos);
+  buf = next;
+}
+
+function varintSize(v: number): number {
+  return v < 0x80 ? 1 : v < 0x4000 ? 2 : v < 0x200000 ? 3 : v < 0x10000000 ? 4 : 5;
+}
+
+/** An unsigned 32-bit varint (tags and lengths). */
+function writeUint32(v: number): void {
+  while (v > 127) {
+    buf[pos++] = (v & 127) | 128;
+    v >>>= 7;
+  }
+  buf[pos++] = v;
+}
+
+/** An int64 varint, as the official writer does it (negative numbers: ten bytes of two's complement). */
+function writeInt64(value: number): void {
+  if (value >= 0 && value <= 0xffffffff) return writeUint32(value >>> 0);
+  let low: number;
+  let high: number;
+  if (value >= 0) {
+    low = value >>> 0;
+    high = (value / 4294967296) >>> 0;
+  } else {
+    const abs = Math.abs(value);
+    low = ~(abs >>> 0) >>> 0;
+    high = ~((abs / 4294967296) >>> 0) >>> 0;
+    low = (low + 1) >>> 0;
+    if (low === 0) high = (high + 1) >>> 0;
+  }
+  while (high > 0 || low > 127) {
+    buf[pos++] = (low & 127) | 128;
+    low = ((low >>> 7) | (high << 25)) >>> 0;
+    high >>>= 7;
+  }
+  buf[pos++] = low & 127;
+}
+
+function int64Size(value: number): number {
+  if (value >= 0 && value <= 0xffffffff) return varintSize(value >>> 0);
+  if (value < 0) return 10;
+  let n = 1;
+  let low = value >>> 0;
+  let high = (value / 4294967296) >>> 0;
+  while (high > 0 || low > 127) {
+    n++;
+    low = ((low >>> 7) | (high << 25)) >>> 0;
+    high >>>= 7;
+  }
+  return n;
+}
+
+function writeFixed64(low: number, high: number): void {
+  buf.writeUInt32LE(low >>> 0, pos);
+  buf.writeUInt32LE(high >>> 0, pos + 4);
+  pos += 8;
+}
+
+/** Milliseconds since the epoch as fixed64 nanoseconds, the way the SDK's HrTime [s, ns] is written. */
+function writeTimeMs(ms: number): void {
+  const seconds = Math.floor(ms / 1000);
+  const nanos = Math.round((ms - seconds * 1000) * 1e6);
+  const lower16 = (seconds & 0xffff) * 1e9;
+  const upper = ((seconds / 65536) >>> 0) * 1e9;
+  const low32 = (lower16 >>> 0) + ((((upper & 0xffff) * 65536) >>> 0) + nanos);
+  const carry = Math.floor(low32 / 4294967296);
+  writeFixed64(low32 >>> 0, (Math.floor(lower16 / 4294967296) + ((upper / 65536) >>> 0) + carry) >>> 0);
+}
+
+function writeStringField(tag: number, text: string, bytes: number): void {
+  buf[pos++] = tag;
+  writeUint32(bytes);
+  pos += buf.write(text, pos, bytes, 'utf8');
+}
+
+/** Encoded keys (tag, length and UTF-8 of a KeyValue.key), for the few keys every record repeats. */
+const keyCache = new Map<string, Buffer>();
+
+function keyBytes(key: string): Buffer {
+  let cached = keyCache.get(key);
+  if (cached === undefined) {
+    const n = Buffer.byteLength(key);
+    cached = Buffer.allocUnsafe(1 + varintSize(n) + n);
+    cached[0] = 0x0a;
+    let p = 1;
+    let v = n;
+    while (v > 127) {
+      cached[p++] = (v & 127) | 128;
+      v >>>= 7;
+    }
+    cached[p++] = v;
+    cached.write(key, p);
+    if (keyCache.size < 1024) keyCache.set(key, cached);
+  }
+  return cached;
+}
+
+/** One KeyValue with its field tag (AnyValue of a string, bool, int64 or double). */
+function writeKeyValue(tag: number, key: string, value: AttributeValue): void {
+  const k = keyBytes(key);
+  let valueBytes: number;
+  let any: number;
+  if (typeof value === 'string') {
+    valueBytes = Buffer.byteLength(value);
+    any = 1 + varintSize(valueBytes) + valueBytes;
+  } else if (typeof value === 'boolean') {
+    valueBytes = 0;
+    any = 2;
+  } else if (Number.isInteger(value) && value >= MIN_INT64 && value < MAX_INT64) {
+    valueBytes = 0;
+    any = 1 + int64Size(value);
+  } else {
+    valueBytes = 0;
+    any = 9;
+  }
+  const kv = k.length + 1 + varintSize(any) + any;
+  ensure(16 + kv);
+  buf[pos++] = tag;
+  writeUint32(kv);
+  pos += k.copy(buf, pos);
+  buf[pos++] = 0x12;
+  writeUint32(any);
+  if (typeof value === 'string') writeStringField(0x0a, value, valueBytes);
+  else if (typeof value === 'boolean') {
+    buf[pos++] = 0x10;
+    buf[pos++] = value ? 1 : 0;
+  } else if (any !== 9) {
+    buf[pos++] = 0x18;
+    writeInt64(value);
+  } else {
+    buf[pos++] = 0x21;
+    buf.writeDoubleLE(value, pos);
+    pos += 8;
+  }
+}
+
+function encodeAttributes(attributes: Attributes, field: number): void {
+  for (const key in attributes) if (Object.hasOwn(attributes, key)) writeKeyValue((field << 3) | 2, key, attributes[key]!);
+}
+
+function take(from: number): Uint8Array {
+  const out = new Uint8Array(pos - from);
+  out.set(buf.subarray(from, pos));
+  pos = 0;
+  if (buf.length > KEEP_BYTES) buf = Buffer.allocUnsafe(256 * 1024);
+  return out;
+}
+
+/** Encode a stream's resource and instrumentation scope once. */
+export function encodeStreamHeader(resource: Attributes, scope: { name: string; version?: string }): StreamHeader {
+  pos = 0;
+  encodeAttributes(resource, 1);
+  ensure(2);
+  buf[pos++] = 0x10; // Resource.dropped_attributes_count = 0, always written
+  buf[pos++] = 0;
+  const resourceBody = take(0);
+  ensure(resourceBody.length + 8);
+  buf[pos++] = 0x0a;
+  writeUint32(resourceBody.length);
+  buf.set(resourceBody, pos);
+  pos += resourceBody.length;
+  const resourceBytes = take(0);
+
+  const name = Buffer.byteLength(scope.name);
+  const version = scope.version ? Buffer.byteLength(scope.version) : 0;
+  const body = 1 + varintSize(name) + name + (scope.version ? 1 + varintSize(version) + version : 0);
+  ensure(body + 8);
+  buf[pos++] = 0x0a;
+  writeUint32(body);
+  writeStringField(0x0a, scope.name, name);
+  if (scope.version) writeStringField(0x12, scope.version, version);
+  return { resource: resourceBytes, scope: take(0) };
+}
+
+const writeRecordAttribute = (key: string, value: AttributeValue): void => writeKeyValue(0x32, key, value);
+
+/** Room kept before the records for the ResourceLogs and ScopeLogs headers. */
+function headroom(header: StreamHeader): number {
+  return header.resource.length + header.scope.length + 16;
+}
+
+/**
+ * One ExportLogsServiceRequest with the stream's entries, observed at `observedMs`. Severity and
+ * attributes come from `fields`, exactly as the mapper sets them for http/json.
+ */
+export function encodeEntries(entries: readonly LogEntry[], fields: EntryFields, header: StreamHeader, observedMs: number): Uint8Array {
+  const head = headroom(header);
+  pos = 0;
+  ensure(head);
+  pos = head;
+  for (const entry of entries) {
+    const body = entry.body;
+    const bodyBytes = Buffer.byteLength(body);
+    ensure(64 + bodyBytes);
+    buf[pos++] = 0x12; // ScopeLogs.log_records
+    // The record's length is known only at its end: keep two bytes (a typical console line) and
+    // move the record when its length needs another size.
+    const lengthAt = pos;
+    pos += 2;
+    const start = pos;
+    buf[pos++] = 0x09; // time_unix_nano
+    if (entry.timeMs === undefined) writeFixed64(0, 0);
+    else writeTimeMs(entry.timeMs);
+    const severity = fields.severityFor(entry);
+    if (severity.number !== 0) {
+      buf[pos++] = 0x10;
+      writeUint32(severity.number);
+    }
+    if (severity.text) writeStringField(0x1a, severity.text, Buffer.byteLength(severity.text));
+    buf[pos++] = 0x2a; // body: AnyValue{string_value}
+    writeUint32(1 + varintSize(bodyBytes) + bodyBytes);
+    writeStringField(0x0a, body, bodyBytes);
+    fields.forEachAttribute(entry, writeRecordAttribute);
+    ensure(32 + (entry.eventName ? entry.eventName.length * 3 : 0));
+    buf[pos++] = 0x38; // dropped_attributes_count = 0, always written
+    buf[pos++] = 0;
+    buf[pos++] = 0x59; // observed_time_unix_nano
+    writeTimeMs(observedMs);
+    if (entry.eventName) writeStringField(0x62, entry.eventName, Buffer.byteLength(entry.eventName));
+    const length = pos - start;
+    const size = varintSize(length);
+    if (size !== 2) {
+      ensure(size);
+      buf.copyWithin(lengthAt + size, start, pos);
+      pos += size - 2;
+    }
+    const end = pos;
+    pos = lengthAt;
+    writeUint32(length);
+    pos = end;
+  }
+  // ResourceLogs{resource, ScopeLogs{scope, records}} written backwards into the headroom.
+  const records = pos - head;
+  const scopeLogs = header.scope.length + records;
+  const resourceLogs = header.resource.length + 1 + varintSize(scopeLogs) + scopeLogs;
+  const end = pos;
+  let at = head - header.scope.length;
+  buf.set(header.scope, at);
+  at -= varintSize(scopeLogs) + 1;
+  pos = at;
+  buf[pos++] = 0x12;
+  writeUint32(scopeLogs);
+  at -= header.resource.length;
+  buf.set(header.resource, at);
+  at -= varintSize(resourceLogs) + 1;
+  pos = at;
+  buf[pos++] = 0x0a;
+  writeUint32(resourceLogs);
+  pos = end;
+  return take(at);
+}
