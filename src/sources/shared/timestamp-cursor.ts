@@ -11,6 +11,12 @@
  * before it. When too many distinct hashes pile up at one position (a stream without
  * timestamps), they are folded into one number, `bulk`: the first `bulk` entries a replay
  * brings at that position are skipped by order.
+ *
+ * Hashes are needed only for entries at the newest position, and only once they are compared
+ * (a replay reaching the stored position) or stored (`serialize`). A digest may therefore be
+ * given as a function: while a connection is past everything handed before it, the entries
+ * at its newest position are kept unhashed, and hashed only if that position is still the
+ * newest when the cursor is serialized. Most entries of a busy stream are never hashed.
  */
 import { hash } from 'node:crypto';
 
@@ -46,6 +52,11 @@ export function entryHash(...parts: string[]): string {
   return hash('sha256', parts.join('\u0000'), 'base64').slice(0, 16);
 }
 
+/** An entry's digest, or how to compute it when it is needed. */
+export type Digest = string | (() => string);
+
+const digestOf = (digest: Digest): string => (typeof digest === 'string' ? digest : digest());
+
 const emptySeen = (ts: number): Seen => ({ ts, total: 0, counts: new Map() });
 
 export class TimestampCursor {
@@ -58,6 +69,12 @@ export class TimestampCursor {
   #startTs = Number.NEGATIVE_INFINITY;
   /** …until the connection passes that position: after that, an older timestamp is a late line. */
   #replaying = false;
+  /**
+   * The newest position was reached by this connection beyond everything handed before: every
+   * entry at it is new, and `#seen.counts` equals `#handed.counts`. Then digests wait in `#pending`.
+   */
+  #lazy = false;
+  #pending: Digest[] = [];
 
   private constructor(handed: Position) {
     this.#handed = handed;
@@ -72,6 +89,8 @@ export class TimestampCursor {
 
   /** A new connection replays from its own start: forget what this connection saw. */
   startConnection(): void {
+    this.#materialize();
+    this.#lazy = false;
     this.#seen = emptySeen(Number.NEGATIVE_INFINITY);
     this.#lastTs = undefined;
     this.#startTs = this.#handed.ts;
@@ -100,7 +119,7 @@ export class TimestampCursor {
    * Decide whether an entry is new; if so, move the cursor past it.
    * `ts` is the entry's timestamp in ms, or undefined when it has none.
    */
-  admit(ts: number | undefined, digest: string): boolean {
+  admit(ts: number | undefined, entryDigest: Digest): boolean {
     const position = ts ?? this.#lastTs ?? this.#handed.ts;
     this.#lastTs = position;
     if (this.#replaying) {
@@ -109,14 +128,26 @@ export class TimestampCursor {
     }
     // A late line on a live connection: new, and it does not move the cursor.
     if (position < this.#handed.ts) return true;
+    if (this.#lazy && position === this.#handed.ts) {
+      // Seen and handed counts are equal here: the k-th occurrence is always above the handed count.
+      this.#seen.total += 1;
+      this.#pending.push(entryDigest);
+      if (this.#pending.length + this.#handed.counts.size > MAX_HASHES) this.#materialize();
+      return true;
+    }
     if (this.#seen.ts !== position) this.#seen = emptySeen(position);
     const seen = this.#seen;
     seen.total += 1;
     if (position === this.#handed.ts) {
       if (seen.total <= this.#handed.bulk) return false;
     } else {
+      // A position past everything handed: new for every entry at it.
       this.#handed = { ts: position, bulk: 0, counts: new Map() };
+      this.#lazy = true;
+      this.#pending = [entryDigest];
+      return true;
     }
+    const digest = digestOf(entryDigest);
     const k = (seen.counts.get(digest) ?? 0) + 1;
     seen.counts.set(digest, k);
     if (k <= (this.#handed.counts.get(digest) ?? 0)) return false;
@@ -125,13 +156,29 @@ export class TimestampCursor {
     return true;
   }
 
-  /** Would `admit` take this entry? Changes nothing. */
-  wouldAdmit(ts: number, digest: string): boolean {
+  /** Would `admit` take this entry? Changes nothing (but may hash waiting entries). */
+  wouldAdmit(ts: number, entryDigest: Digest): boolean {
     if (this.#replaying && ts < this.#startTs) return false;
+    this.#materialize();
+    const digest = digestOf(entryDigest);
     if (ts !== this.#handed.ts) return true;
     const seen = this.#seen.ts === ts ? this.#seen : emptySeen(ts);
     if (seen.total + 1 <= this.#handed.bulk) return false;
     return (seen.counts.get(digest) ?? 0) + 1 > (this.#handed.counts.get(digest) ?? 0);
+  }
+
+  /** Hash the entries waiting at the newest position and count them, as `admit` would have. */
+  #materialize(): void {
+    if (this.#pending.length === 0) return;
+    const pending = this.#pending;
+    this.#pending = [];
+    for (const entryDigest of pending) {
+      const digest = digestOf(entryDigest);
+      const k = (this.#handed.counts.get(digest) ?? 0) + 1;
+      this.#handed.counts.set(digest, k);
+      this.#seen.counts.set(digest, k);
+      if (this.#handed.counts.size > MAX_HASHES) this.#fold();
+    }
   }
 
   /** Fold the hashes of the newest position into its bulk count, keeping the cursor small. */
@@ -151,6 +198,7 @@ export class TimestampCursor {
   }
 
   serialize(): string {
+    this.#materialize();
     const { ts, bulk, counts } = this.#handed;
     return JSON.stringify({ ts: Number.isFinite(ts) ? ts : -1, ...(bulk > 0 ? { bulk } : {}), counts: Object.fromEntries(counts) });
   }
