@@ -48,13 +48,32 @@ interface JsonPart {
 export type EncodedPart = Uint8Array | JsonPart;
 
 /** Output chunks of zlib: one callback per chunk crosses back to the event loop, so fewer is cheaper. */
-const GZIP_CHUNK = 256 * 1024;
+const GZIP_CHUNK = 64 * 1024;
+
+/**
+ * Free a transient buffer's memory now. Batches pass through several large buffers (parts, the
+ * joined request, zlib's output chunk); they are outside the JS heap and were freed only when a
+ * full GC got to them, which let tens of MB pile up at full speed. Detaching gives them back at
+ * once. Only for buffers nothing else can still read, and never the shared Buffer pool.
+ */
+function release(view: Uint8Array): void {
+  const buffer = view.buffer as ArrayBuffer & { transfer?(length: number): ArrayBuffer };
+  if (buffer.byteLength > Buffer.poolSize && typeof buffer.transfer === 'function') buffer.transfer(0);
+}
 
 export function createCodec(protocol: OtlpProtocol, compression: 'gzip' | 'none'): BatchCodec<EncodedPart, LogEntry, StreamEncoding> {
   const contentType = protocol === 'http/json' ? 'application/json' : 'application/x-protobuf';
   async function finish(raw: Uint8Array, records: number, bySource: Record<string, number>): Promise<EncodedBatch> {
-    const payload = compression === 'gzip' ? new Uint8Array(await gzip(raw, { level: 1, chunkSize: GZIP_CHUNK })) : raw;
-    return { payload, contentType, contentEncoding: compression === 'gzip' ? 'gzip' : 'identity', records, bySource };
+    if (compression !== 'gzip') return { payload: raw, contentType, contentEncoding: 'identity', records, bySource };
+    const zipped = await gzip(raw, { level: 1, chunkSize: GZIP_CHUNK });
+    release(raw);
+    // A one-chunk result is a view of zlib's whole output chunk: keep only its bytes.
+    let payload: Uint8Array = zipped;
+    if (zipped.byteOffset !== 0 || zipped.byteLength !== zipped.buffer.byteLength) {
+      payload = new Uint8Array(zipped);
+      release(zipped);
+    }
+    return { payload, contentType, contentEncoding: 'gzip', records, bySource };
   }
   if (protocol === 'http/json') {
     return {
@@ -85,7 +104,11 @@ export function createCodec(protocol: OtlpProtocol, compression: 'gzip' | 'none'
       return { part, bytes: part.byteLength };
     },
     join(parts, records, bySource) {
-      return finish(parts.length === 1 ? (parts[0] as Uint8Array) : Buffer.concat(parts as Uint8Array[]), records, bySource);
+      const encoded = parts as Uint8Array[];
+      if (encoded.length === 1) return finish(encoded[0]!, records, bySource);
+      const raw = Buffer.concat(encoded);
+      for (const part of encoded) release(part);
+      return finish(raw, records, bySource);
     },
   };
 }
