@@ -215,11 +215,13 @@ function observeAcks(queue: DeliveryQueue, onAck: (batch: QueuedBatch) => void):
 /** A stream's sink that notes, once entries are handed in, the newest platform time among them. */
 function timed(sink: StreamSink, source: string, lag: ExportLag): StreamSink {
   return {
-    async emit(entries, checkpoint) {
-      await sink.emit(entries, checkpoint);
+    // Not an async function, and the entries are read before the hand-off: they are not kept
+    // alive while it waits for room.
+    emit(entries, checkpoint) {
       let newest: number | undefined;
       for (const e of entries) if (e.timeMs !== undefined && (newest === undefined || e.timeMs > newest)) newest = e.timeMs;
-      lag.handedIn(source, entries.length, newest);
+      const count = entries.length;
+      return sink.emit(entries, checkpoint).then(() => lag.handedIn(source, count, newest));
     },
   };
 }

@@ -60,20 +60,30 @@ export class Batcher<P = unknown, R = LogRecord, C = unknown> {
   }
 
   /** Add one stream's records with the checkpoint that covers them; waits while the pipeline is full. */
-  async add(stream: string, source: string, records: R[], checkpoint: string, context?: C): Promise<void> {
-    if (this.#closed) throw new Error('pipeline is shutting down');
-    const { part, bytes } = records.length > 0 ? this.#options.codec.prepare(records, context as C) : { part: undefined, bytes: 0 };
+  add(stream: string, source: string, records: R[], checkpoint: string, context?: C): Promise<void> {
+    if (this.#closed) return Promise.reject(new Error('pipeline is shutting down'));
+    const count = records.length;
+    // Encoded before any wait, in a function that does not wait: a stream waiting for room holds
+    // only its encoded part, not its records (an async function keeps its arguments while it waits,
+    // and with 1000 streams waiting those were all their records).
+    let prepared: { part: P | undefined; bytes: number };
+    try {
+      prepared = count > 0 ? this.#options.codec.prepare(records, context as C) : { part: undefined, bytes: 0 };
+    } catch (error) {
+      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+    }
+    return this.#place(stream, source, count, prepared.part, prepared.bytes, checkpoint);
+  }
+
+  async #place(stream: string, source: string, count: number, part: P | undefined, bytes: number, checkpoint: string): Promise<void> {
     // Checked again after every wait: other streams may have filled the batch meanwhile.
-    while (
-      this.#records > 0 &&
-      (this.#records + records.length > this.#options.maxRecords || this.#bytes + bytes > this.#options.maxBytes)
-    ) {
+    while (this.#records > 0 && (this.#records + count > this.#options.maxRecords || this.#bytes + bytes > this.#options.maxBytes)) {
       await this.#flushAhead();
     }
     if (part !== undefined) this.#parts.push(part);
-    this.#records += records.length;
+    this.#records += count;
     this.#bytes += bytes;
-    if (records.length > 0) this.#bySource[source] = (this.#bySource[source] ?? 0) + records.length;
+    if (count > 0) this.#bySource[source] = (this.#bySource[source] ?? 0) + count;
     this.#checkpoints.set(stream, checkpoint);
     if (this.#records >= this.#options.maxRecords || this.#bytes >= this.#options.maxBytes) {
       await this.#flushAhead();

@@ -21,10 +21,11 @@ export class Pipeline {
     const encoding = createStreamEncoding(source, descriptor);
     const key = descriptor.key;
     return {
-      emit: async (entries: LogEntry[], checkpoint: string) => {
-        await this.#batcher.add(key, source.name, entries, checkpoint, encoding);
-        this.#handedIn.set(key, checkpoint);
-      },
+      // Not an async function: it would keep `entries` alive while the hand-off waits for room.
+      emit: (entries: LogEntry[], checkpoint: string) =>
+        this.#batcher.add(key, source.name, entries, checkpoint, encoding).then(() => {
+          this.#handedIn.set(key, checkpoint);
+        }),
     };
   }
 

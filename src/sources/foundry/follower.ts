@@ -67,14 +67,24 @@ export function createFoundryFollower(client: FoundryClient, target: FoundryStre
     acc.bytes += parsed.entry.body.length;
   };
 
-  /** Count what was skipped, and hand the entries on with the cursor that covers them. */
-  const handOn = async (acc: Accumulated): Promise<boolean> => {
+  /**
+   * Count what was skipped, and start handing the entries on with the cursor that covers them.
+   * Not an async function: the entries are not held while the hand-off waits for room (with 1000
+   * streams waiting at once, that was all their entries); once encoded they can be collected.
+   */
+  const startHandOn = (acc: Accumulated): { emitting: Promise<void> | undefined; handed: boolean } => {
     events.recordsSkipped(source, 'dedupe', acc.duplicates);
     events.recordsSkipped(source, 'heartbeat', acc.heartbeats);
     const { entries, moved } = acc;
     Object.assign(acc, emptyAccumulated());
-    if (moved) await sink.emit(entries, cursor.serialize());
-    return entries.length > 0;
+    return { emitting: moved ? sink.emit(entries, cursor.serialize()) : undefined, handed: entries.length > 0 };
+  };
+
+  /** Hand the entries on; true when there were any. */
+  const handOn = async (acc: Accumulated): Promise<boolean> => {
+    const { emitting, handed } = startHandOn(acc);
+    await emitting;
+    return handed;
   };
 
   return {
@@ -123,6 +133,8 @@ export function createFoundryFollower(client: FoundryClient, target: FoundryStre
             }
           }
           events.recordsReceived(source, received);
+          // Parsed already: the frames need not stay alive during the last hand-off.
+          frames.length = 0;
           if (!signal.aborted && (await handOn(acc))) delivered = true;
         },
       });

@@ -94,9 +94,10 @@ export async function readSse(req: SseRequest): Promise<SseEnd> {
         req.onOversized?.();
       }
       if (pending.length > 0) {
-        const events = pending;
+        // Not kept in a variable across the wait: the handler may let go of the events early.
+        const handling = req.onEvents(pending);
         pending = [];
-        await req.onEvents(events);
+        await handling;
       }
     }
     // A final event without its blank line is incomplete by the SSE spec and is discarded.
