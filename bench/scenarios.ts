@@ -103,9 +103,12 @@ function lastDelivery(firstAt: Float64Array): number {
 async function throughput(rig: Rig, scenario: ScenarioId, program: ProgramName, run: number, streams: number, perStream: number, spool: boolean): Promise<RunResult> {
   for (let s = 0; s < streams; s++) rig.foundry.addSession(`s${s}`, s * perStream, perStream);
   const expected = streams * perStream;
+  const benchCpu = process.cpuUsage();
   const running = startProgram(program, { foundryUrl: rig.foundry.url, otlpUrl: rig.sink.url, session: streams === 1 ? 's0' : undefined, spool, dir: rig.dir }, rig.naiveJs);
   try {
     await until(completeOrQuiet(rig, expected), 600_000, running, `${expected} records`);
+    // What the bench itself (server, receiver thread, polling) took from the same 2 cores.
+    const own = process.cpuUsage(benchCpu);
     await sleep(500); // late duplicates would arrive here
     const stats = procStats(running.child.pid ?? 0);
     await stopProgram(running);
@@ -114,6 +117,7 @@ async function throughput(rig: Rig, scenario: ScenarioId, program: ProgramName, 
     const seconds = (lastDelivery(r.firstAt) - (rig.foundry.firstByteAt ?? 0)) / 1000;
     result.seconds = round(seconds, 2);
     result.records_per_s = seconds > 0 ? Math.round((expected - result.lost) / seconds) : null;
+    result.extra.bench_cpu_s = round((own.user + own.system) / 1e6, 2);
     return result;
   } finally {
     await stopProgram(running);

@@ -71,7 +71,7 @@ function notes(s: Summary): string {
   if (s.scenario === 'e') {
     return `first accepted export ${fmt(e.resume_after_s ?? null, 1)} s after the outage; ${fmt(e.backlog_delivered ?? null)} backlog records in ${fmt(e.drain_s ?? null, 2)} s; all delivered ${fmt(e.drained_after_outage_s ?? null, 1)} s after the outage`;
   }
-  return rss;
+  return `${rss}; bench's own CPU ${fmt(e.bench_cpu_s ?? null, 2)} s`;
 }
 
 /** A Markdown table (it reads as plain text too). */
