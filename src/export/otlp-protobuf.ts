@@ -24,7 +24,10 @@ const MAX_INT64 = 2 ** 63;
 /** A scratch buffer larger than this is not kept after use (one huge entry should not pin memory). */
 const KEEP_BYTES = 4 * 1024 * 1024;
 
-let buf = Buffer.allocUnsafe(256 * 1024);
+/** Buffer's own UTF-8 writer (what `buf.write(s, o, n, 'utf8')` calls after checking its arguments). */
+type Utf8Writer = Buffer & { utf8Write?(text: string, offset: number, length: number): number };
+
+let buf: Utf8Writer = Buffer.allocUnsafe(256 * 1024);
 let pos = 0;
 
 function ensure(extra: number): void {
@@ -106,7 +109,7 @@ function writeTimeMs(ms: number): void {
 function writeStringField(tag: number, text: string, bytes: number): void {
   buf[pos++] = tag;
   writeUint32(bytes);
-  pos += buf.write(text, pos, bytes, 'utf8');
+  pos += buf.utf8Write !== undefined ? buf.utf8Write(text, pos, bytes) : buf.write(text, pos, bytes, 'utf8');
 }
 
 /** Encoded keys (tag, length and UTF-8 of a KeyValue.key), for the few keys every record repeats. */

@@ -24,7 +24,8 @@ const digitAt = (text: string, i: number): number => {
  */
 export function parseTimestamp(text: string): number {
   if (text.length !== 24 || text.charCodeAt(23) !== 90 /* Z */ || text.charCodeAt(10) !== 84 /* T */) return Date.parse(text);
-  if (text[4] !== '-' || text[7] !== '-' || text[13] !== ':' || text[16] !== ':' || text[19] !== '.') return Date.parse(text);
+  const c = (i: number): number => text.charCodeAt(i);
+  if (c(4) !== 45 || c(7) !== 45 || c(13) !== 58 || c(16) !== 58 || c(19) !== 46 /* - - : : . */) return Date.parse(text);
   const year = digitAt(text, 0) * 1000 + digitAt(text, 1) * 100 + digitAt(text, 2) * 10 + digitAt(text, 3);
   const month = digitAt(text, 5) * 10 + digitAt(text, 6);
   const day = digitAt(text, 8) * 10 + digitAt(text, 9);
