@@ -4,14 +4,10 @@
  * printed only with AGENT_LOG_EXPORTER_DEBUG=1 (the daemon's own logs carry stacks at log.level debug).
  */
 import { parseArgs } from 'node:util';
-import { checkpointsCommand } from './cli/checkpoints.ts';
+// Commands load on use: `run` never loads the emulators `demo` needs.
 import { resolveConfigPath } from './cli/config-path.ts';
-import { demoCommand } from './cli/demo.ts';
 import { CliError, ConfigInvalidError, EXIT_FATAL, EXIT_OK, UsageError } from './cli/errors.ts';
 import { HELP } from './cli/help.ts';
-import { runCommand } from './cli/run.ts';
-import { tailCommand } from './cli/tail.ts';
-import { validateCommand } from './cli/validate.ts';
 import { parseDuration } from './config/units.ts';
 import { VERSION } from './version.ts';
 
@@ -54,14 +50,19 @@ async function main(argv: string[]): Promise<number> {
       if (rest.length > 0) throw new UsageError(`run takes no arguments, got "${rest.join(' ')}".`);
       // Once the daemon has stopped, nothing else may keep the process alive (an idle
       // keep-alive socket, a late timer): exit with the daemon's code.
+      const { runCommand } = await import('./cli/run.ts');
       return process.exit(await runCommand(configPath, process.env));
     }
-    case 'validate':
+    case 'validate': {
       if (rest.length > 0) throw new UsageError(`validate takes no arguments, got "${rest.join(' ')}".`);
+      const { validateCommand } = await import('./cli/validate.ts');
       return validateCommand(configPath, process.env, out);
-    case 'checkpoints':
+    }
+    case 'checkpoints': {
       if (rest.length > 2) throw new UsageError(`checkpoints takes an action and at most one stream, got "${rest.join(' ')}".`);
+      const { checkpointsCommand } = await import('./cli/checkpoints.ts');
       return checkpointsCommand(rest[0], rest[1], configPath, process.env, out);
+    }
     case 'tail': {
       if (rest.length > 0) throw new UsageError(`tail takes no arguments, got "${rest.join(' ')}".`);
       // First Ctrl-C/SIGTERM stops following; a second one exits at once.
@@ -74,6 +75,7 @@ async function main(argv: string[]): Promise<number> {
       process.on('SIGTERM', onSignal);
       const json = values.json === true;
       // Like run: once stopped, no idle socket or late timer may keep the process alive.
+      const { tailCommand } = await import('./cli/tail.ts');
       return process.exit(await tailCommand({ configPath, env: process.env, source: values.source, json, output: process.stdout, signal: stop.signal }));
     }
     case 'demo': {
@@ -95,6 +97,7 @@ async function main(argv: string[]): Promise<number> {
       process.on('SIGINT', onSignal);
       process.on('SIGTERM', onSignal);
       try {
+        const { demoCommand } = await import('./cli/demo.ts');
         return await demoCommand({ durationMs, otlpEndpoint: values['otlp-endpoint'], output: process.stdout, env: process.env, signal: stop.signal });
       } finally {
         process.off('SIGINT', onSignal);
