@@ -65,14 +65,7 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'tail': {
       if (rest.length > 0) throw new UsageError(`tail takes no arguments, got "${rest.join(' ')}".`);
-      // First Ctrl-C/SIGTERM stops following; a second one exits at once.
-      const stop = new AbortController();
-      const onSignal = (): void => {
-        if (stop.signal.aborted) process.exit(EXIT_FATAL);
-        stop.abort();
-      };
-      process.on('SIGINT', onSignal);
-      process.on('SIGTERM', onSignal);
+      const stop = stopOnSignals();
       const json = values.json === true;
       // Like run: once stopped, no idle socket or late timer may keep the process alive.
       const { tailCommand } = await import('./cli/tail.ts');
@@ -88,25 +81,35 @@ async function main(argv: string[]): Promise<number> {
           throw new UsageError(`--duration: ${(error as Error).message}.`);
         }
       }
-      // First Ctrl-C/SIGTERM: stop cleanly (daemon shutdown, emulators closed); a second one exits at once.
-      const stop = new AbortController();
-      const onSignal = (): void => {
-        if (stop.signal.aborted) process.exit(EXIT_FATAL);
-        stop.abort();
-      };
-      process.on('SIGINT', onSignal);
-      process.on('SIGTERM', onSignal);
+      const stop = stopOnSignals();
       try {
         const { demoCommand } = await import('./cli/demo.ts');
         return await demoCommand({ durationMs, otlpEndpoint: values['otlp-endpoint'], output: process.stdout, env: process.env, signal: stop.signal });
       } finally {
-        process.off('SIGINT', onSignal);
-        process.off('SIGTERM', onSignal);
+        stop.dispose();
       }
     }
     default:
       throw new UsageError(`"${command}" is not available in this version yet.`);
   }
+}
+
+/** First Ctrl-C/SIGTERM aborts `signal` (a clean stop); a second one exits at once. */
+function stopOnSignals(): { signal: AbortSignal; dispose(): void } {
+  const stop = new AbortController();
+  const onSignal = (): void => {
+    if (stop.signal.aborted) process.exit(EXIT_FATAL);
+    stop.abort();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  return {
+    signal: stop.signal,
+    dispose() {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    },
+  };
 }
 
 main(process.argv.slice(2)).then(

@@ -6,7 +6,7 @@
  * replay is only known by the pause after it.
  */
 import { request, type Dispatcher } from 'undici';
-import { clip } from '../../util/clip.ts';
+import { readErrorBody } from '../shared/http-outcome.ts';
 
 export type NdjsonEnd =
   | { kind: 'ended' }
@@ -37,13 +37,7 @@ export async function readNdjson(req: NdjsonRequest): Promise<NdjsonEnd> {
     return { kind: 'network_error', error: error as Error };
   }
   if (response.statusCode !== 200) {
-    let body = '';
-    try {
-      body = clip(await response.body.text(), 2000);
-    } catch {
-      // the body is only for the error message
-    }
-    return { kind: 'http_error', status: response.statusCode, headers: response.headers, body };
+    return { kind: 'http_error', status: response.statusCode, headers: response.headers, body: await readErrorBody(response.body) };
   }
   req.onOpen?.();
   const max = req.maxLineChars ?? DEFAULT_MAX_LINE_CHARS;

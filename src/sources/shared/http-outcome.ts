@@ -36,3 +36,12 @@ export function httpError(
 ): PlatformError {
   return new PlatformError(`${what} failed: HTTP ${status}${body ? `: ${summarize(body)}` : ''}`, status, parseRetryAfter(headers['retry-after']));
 }
+
+/** The start of an error answer's body, for the error message only (a failed read gives ''). */
+export async function readErrorBody(body: { text(): Promise<string> }): Promise<string> {
+  try {
+    return clip(await body.text(), 2000);
+  } catch {
+    return '';
+  }
+}

@@ -7,7 +7,7 @@
  */
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import { request, type Dispatcher } from 'undici';
-import { clip } from '../../util/clip.ts';
+import { readErrorBody } from './http-outcome.ts';
 
 export interface SseEvent {
   event: string | undefined;
@@ -59,13 +59,7 @@ export async function readSse(req: SseRequest): Promise<SseEnd> {
     return { kind: 'network_error', error: error as Error };
   }
   if (response.statusCode !== 200) {
-    let body = '';
-    try {
-      body = clip(await response.body.text(), 2000);
-    } catch {
-      // the body is only for the error message
-    }
-    return { kind: 'http_error', status: response.statusCode, headers: response.headers, body };
+    return { kind: 'http_error', status: response.statusCode, headers: response.headers, body: await readErrorBody(response.body) };
   }
   req.onOpen?.();
   let pending: SseEvent[] = [];
