@@ -14,8 +14,6 @@ import { capacityFor, familyOf, SeenIds, type Family } from './seen-ids.ts';
 import { TokenError } from './token-provider.ts';
 
 /** Entries and body bytes per hand-off: small enough that one hand-off never dominates a batch. */
-/** Reason prefix of the one immediate retry with a fresh token after a 401. */
-const RENEWING = 'token refused; retrying once with a fresh one';
 const MAX_EMIT = 512;
 const MAX_EMIT_BYTES = 512 * 1024;
 
@@ -64,17 +62,16 @@ export function createHill90Follower(client: Hill90Client, target: Hill90StreamT
     return entries.length > 0;
   };
 
-  /** A refused OIDC token is replaced once at once; only a fresh token refused again is an auth failure. */
-  let renewedAfterRefusal = false;
+  /**
+   * A refused OIDC token is replaced once at once; only a fresh token refused again is an auth
+   * failure. True while the previous connection ended in that one renewal.
+   */
+  let renewedLastTime = false;
 
-  const follower = {
+  return {
     async connect(): Promise<StreamOutcome> {
-      const outcome = await follower.attempt();
-      if (outcome.kind !== 'retry' || !outcome.reason.startsWith(RENEWING)) renewedAfterRefusal = false;
-      return outcome;
-    },
-
-    async attempt(): Promise<StreamOutcome> {
+      const mayRenew = !renewedLastTime;
+      renewedLastTime = false;
       let token: string;
       try {
         token = await client.tokens.getToken(signal);
@@ -187,14 +184,13 @@ export function createHill90Follower(client: Hill90Client, target: Hill90StreamT
         case 'http_error':
           if (end.status === 401) {
             client.tokens.invalidate(token);
-            if (client.tokens.renewable && !renewedAfterRefusal) {
-              renewedAfterRefusal = true;
-              return { kind: 'retry', delayMs: 0, reason: `${RENEWING} (HTTP 401)`, delivered };
+            if (client.tokens.renewable && mayRenew) {
+              renewedLastTime = true;
+              return { kind: 'retry', delayMs: 0, reason: 'token refused (HTTP 401); retrying once with a fresh one', delivered };
             }
           }
           return outcomeForStatus(end.status, end.headers, end.body);
       }
     },
   };
-  return follower;
 }
