@@ -117,6 +117,12 @@ export class Events {
     for (const [source, n] of Object.entries(bySource)) this.count('agentlog_records_exported_total', { source }, n);
   }
 
+  /** An SSE event over the reader's size bound was skipped; the events around it are kept. */
+  oversizedEvent(source: string, stream: string): void {
+    this.count('agentlog_records_dropped_total', { source, reason: 'oversized' });
+    this.logger.error({ event: 'stream.oversized_event', source, stream }, 'an event exceeded the size bound and was skipped');
+  }
+
   recordsDropped(bySource: Record<string, number>, reason: string, detail: string): void {
     for (const [source, n] of Object.entries(bySource)) this.count('agentlog_records_dropped_total', { source, reason }, n);
     this.logger.error({ event: 'export.dropped', reason, detail, records: Object.values(bySource).reduce((a, b) => a + b, 0) }, 'batch dropped');

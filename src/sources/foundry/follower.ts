@@ -105,7 +105,7 @@ export function createFoundryFollower(client: FoundryClient, target: FoundryStre
         signal,
         idleTimeoutMs: IDLE_TIMEOUT_MS,
         onOpen: () => ctx.setState('connected'),
-        onOversized: () => events.recordsDropped({ [source]: 1 }, 'oversized', `an SSE event on ${key} exceeded the size bound and was skipped`),
+        onOversized: () => events.oversizedEvent(source, key),
         onEvents: async (frames) => {
           // A stopped stream hands nothing more on: its successor resumes from what was handed.
           if (signal.aborted) return;

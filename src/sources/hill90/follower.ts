@@ -110,7 +110,7 @@ export function createHill90Follower(client: Hill90Client, target: Hill90StreamT
         signal: connSignal,
         idleTimeoutMs: IDLE_TIMEOUT_MS,
         onOpen: () => ctx.setState('connected'),
-        onOversized: () => events.recordsDropped({ [source]: 1 }, 'oversized', `an SSE event on ${key} exceeded the size bound and was skipped`),
+        onOversized: () => events.oversizedEvent(source, key),
         onEvents: async (frames) => {
           // A stopped stream hands nothing more on: its successor resumes from what was handed.
           if (signal.aborted || ended) return;
