@@ -3,15 +3,11 @@
  * dir that outlives one daemon (restarts resume from it), the config a user would write around
  * the adapter's source YAML, and the real daemon run in this process.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { parseConfigText } from '../../src/config/load.ts';
-import { startOtlpReceiver, type OtlpReceiver } from '../../src/emulators/otlp-receiver.ts';
 import type { ReceivedLogRecord } from '../../src/emulators/otlp/flatten.ts';
+import type { OtlpReceiver } from '../../src/emulators/otlp-receiver.ts';
 import type { StreamState } from '../../src/sources/types.ts';
 import { spawnCli, type Spawned } from '../helpers/cli.ts';
-import { runInProcess, type InProcess } from '../helpers/harness.ts';
+import { daemonYaml, runDaemon, startRigBase, writeValidConfig, type InProcess } from '../helpers/rig-base.ts';
 import type { ContractStream } from './platform-adapter.ts';
 
 export const SOURCE = 'contract';
@@ -32,35 +28,19 @@ export interface ContractRig {
 }
 
 export async function startContractRig(stream: ContractStream): Promise<ContractRig> {
-  const receiver = await startOtlpReceiver();
-  const dir = mkdtempSync(join(tmpdir(), 'ale-contract-'));
-  const configPath = join(dir, 'config.yaml');
+  const base = await startRigBase('ale-contract-');
+  const { receiver, configPath } = base;
   const running: InProcess[] = [];
   const spawned: Spawned[] = [];
 
-  function config() {
-    const text = `sources:
-${stream.sourceYaml(SOURCE)}exporter:
-  endpoint: ${receiver.url}
-  batch: {max_records: 512, timeout: 30ms}
-  retry: {initial_interval: 50ms, max_interval: 500ms}
-storage:
-  dir: ${dir}/data
-server: {listen: ""}
-log: {level: warn}
-shutdown_timeout: 5s
-`;
-    writeFileSync(configPath, text);
-    const parsed = parseConfigText(text, configPath, stream.env);
-    if (!parsed.ok) throw new Error(`contract config invalid:\n${text}\n${JSON.stringify(parsed.issues, null, 2)}`);
-    return parsed.config;
-  }
+  const config = () => writeValidConfig(base, `sources:\n${stream.sourceYaml(SOURCE)}${daemonYaml(base)}`, stream.env);
+  const secrets = Object.values(stream.env);
 
   return {
     stream,
     receiver,
     startDaemon() {
-      const daemon = runInProcess(config());
+      const daemon = runDaemon(config(), secrets);
       running.push(daemon);
       return daemon;
     },
