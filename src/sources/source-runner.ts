@@ -79,10 +79,10 @@ export class SourceRunner {
         this.#reconcile(specs);
       } catch (error) {
         if (signal.aborted) break;
+        const platform = error instanceof PlatformError ? error : undefined;
         // The platform's Retry-After (429/503) is the least wait; the backoff may wait longer.
-        const least = error instanceof PlatformError ? (error.retryAfterMs ?? 0) : 0;
-        const delay = Math.max(least, Math.min(wait ?? Infinity, listingBackoff.next()));
-        const status = error instanceof PlatformError ? error.status : undefined;
+        const delay = Math.max(platform?.retryAfterMs ?? 0, Math.min(wait ?? Infinity, listingBackoff.next()));
+        const status = platform?.status;
         this.#listingRefused = status === 401 || status === 403;
         // A refusal is counted every time but logged once a minute (like a refused stream).
         if (this.#listingRefused) this.#deps.events.authFailed(this.name, 'discovery', status!, (error as Error).message);
