@@ -116,7 +116,7 @@ describe('agent-log-exporter demo', () => {
 
   describe.skipIf(!HAS_SCRIPT)('in a terminal (a pseudo-terminal from util-linux `script`)', () => {
     it('redraws the summary in place, with severities in colour', async () => {
-      const command = `${process.execPath} ${MAIN} demo --duration 2s`;
+      const command = `exec ${process.execPath} ${MAIN} demo --duration 2s`;
       const result = await run('script', ['-qfec', command, '/dev/null'], { TERM: 'xterm', COLUMNS: '120' }, 15_000);
       const { stdout } = result;
       expect(result.code, stdout).toBe(0);
@@ -138,7 +138,7 @@ describe('agent-log-exporter demo', () => {
     }, 20_000);
 
     it('NO_COLOR keeps the redraw but drops the colours', async () => {
-      const command = `${process.execPath} ${MAIN} demo --duration 1s`;
+      const command = `exec ${process.execPath} ${MAIN} demo --duration 1s`;
       const result = await run('script', ['-qfec', command, '/dev/null'], { TERM: 'xterm', NO_COLOR: '1' }, 15_000);
       expect(result.code, result.stdout).toBe(0);
       expect(result.stdout).toContain(`${ESC}[6F`);

@@ -201,7 +201,9 @@ describe('agent-log-exporter tail', () => {
       return new Promise((resolve, reject) => {
         const childEnv: NodeJS.ProcessEnv = { ...process.env, DEMO_TOKEN: TOKEN, TERM: 'xterm', ...env };
         for (const name of ['NO_COLOR', 'FORCE_COLOR']) if (!(name in env)) delete childEnv[name];
-        const command = `${process.execPath} ${MAIN} tail --config ${configPath} --source support`;
+        // `exec`: script runs `$SHELL -c`; dash (the default when SHELL is unset) stays the parent,
+        // receives the terminal's SIGINT itself and dies of it (exit 130) whatever node does.
+        const command = `exec ${process.execPath} ${MAIN} tail --config ${configPath} --source support`;
         const child = spawn('script', ['-qfec', command, '/dev/null'], { cwd: ROOT, env: childEnv, stdio: ['pipe', 'pipe', 'pipe'] });
         let stdout = '';
         let sent = false;
