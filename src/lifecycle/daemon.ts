@@ -116,6 +116,9 @@ export function startDaemon(config: Config, deps: DaemonDeps): Daemon {
     maxRecords: config.exporter.batch.max_records,
     maxBytes: config.exporter.batch.max_bytes,
     timeoutMs: config.exporter.batch.timeout,
+    // Linger only matters below timeout; at or above it, batches wait for max_records or timeout.
+    lingerMs: config.exporter.batch.linger < config.exporter.batch.timeout ? config.exporter.batch.linger : undefined,
+    deliveryIdle: () => queue.size().batches === 0,
     codec: createCodec(config.exporter.protocol, config.exporter.compression),
     queue,
     onError: (error) => logger.error({ event: 'pipeline.flush_failed', reason: (error as Error).message }, 'batch could not be handed off'),

@@ -36,6 +36,15 @@ export interface BatcherOptions<P, R = LogRecord, C = unknown> {
   maxRecords: number;
   maxBytes: number;
   timeoutMs: number;
+  /**
+   * Nagle's rule for batches: once no record was added for `lingerMs` and nothing is waiting
+   * for or being sent to the endpoint, a partial batch goes at once instead of after `timeoutMs`.
+   * Under load the exporter is busy and batches fill up; when a burst ends (the last lines of a
+   * traceback) they do not wait a whole `timeoutMs`. Off when undefined.
+   */
+  lingerMs?: number;
+  /** Nothing queued and nothing in flight: the exporter would send a batch at once. */
+  deliveryIdle?(): boolean;
   codec: BatchCodec<P, R, C>;
   queue: DeliveryQueue;
   /** Called when a flush fails (encoding bug, closed queue); the batch's checkpoints are not advanced. */
@@ -50,6 +59,8 @@ export class Batcher<P = unknown, R = LogRecord, C = unknown> {
   #bySource: Record<string, number> = {};
   #checkpoints = new Map<string, string>();
   #timer: NodeJS.Timeout | undefined;
+  #lingerTimer: NodeJS.Timeout | undefined;
+  #lastAddAt = 0;
   #flushing: Promise<void> = Promise.resolve();
   readonly #inFlight: Promise<void>[] = [];
   #handingOff = 0;
@@ -87,13 +98,34 @@ export class Batcher<P = unknown, R = LogRecord, C = unknown> {
     this.#checkpoints.set(stream, checkpoint);
     if (this.#records >= this.#options.maxRecords || this.#bytes >= this.#options.maxBytes) {
       await this.#flushAhead();
-    } else if (!this.#timer) {
-      this.#timer = setTimeout(() => {
-        this.#timer = undefined;
-        this.flush().catch((error: unknown) => this.#options.onError(error));
-      }, this.#options.timeoutMs);
-      this.#timer.unref();
+    } else {
+      if (!this.#timer) {
+        this.#timer = setTimeout(() => {
+          this.#timer = undefined;
+          this.flush().catch((error: unknown) => this.#options.onError(error));
+        }, this.#options.timeoutMs);
+        this.#timer.unref();
+      }
+      this.#lastAddAt = performance.now();
+      this.#armLinger(this.#options.lingerMs);
     }
+  }
+
+  /** One timer per pending batch, not one per add: when it fires it looks at the newest add. */
+  #armLinger(ms: number | undefined): void {
+    if (ms === undefined || this.#lingerTimer) return;
+    this.#lingerTimer = setTimeout(() => {
+      this.#lingerTimer = undefined;
+      if (this.#checkpoints.size === 0) return;
+      const lingerMs = this.#options.lingerMs!;
+      const quietFor = performance.now() - this.#lastAddAt;
+      if (quietFor < lingerMs) return this.#armLinger(lingerMs - quietFor);
+      // The exporter is busy: look again shortly (the batch keeps filling meanwhile, and
+      // `timeoutMs` still bounds the wait).
+      if (this.#handingOff > 0 || !(this.#options.deliveryIdle?.() ?? true)) return this.#armLinger(lingerMs);
+      this.flush().catch((error: unknown) => this.#options.onError(error));
+    }, Math.max(1, ms));
+    this.#lingerTimer.unref();
   }
 
   /**
@@ -134,6 +166,10 @@ export class Batcher<P = unknown, R = LogRecord, C = unknown> {
     if (this.#timer) {
       clearTimeout(this.#timer);
       this.#timer = undefined;
+    }
+    if (this.#lingerTimer) {
+      clearTimeout(this.#lingerTimer);
+      this.#lingerTimer = undefined;
     }
     if (this.#checkpoints.size === 0) return undefined;
     const taken = { parts: this.#parts, records: this.#records, bySource: this.#bySource, checkpoints: this.#checkpoints };

@@ -30,7 +30,7 @@ describe('valid configs', () => {
         '  compression: none',
         '  timeout: 30s',
         '  tls: {ca_file: /etc/ca.pem, cert_file: /etc/c.pem, key_file: /etc/k.pem, insecure_skip_verify: false}',
-        '  batch: {max_records: 500, max_bytes: 1MiB, timeout: 250ms}',
+        '  batch: {max_records: 500, max_bytes: 1MiB, timeout: 250ms, linger: 20ms}',
         '  retry: {initial_interval: 2s, max_interval: 1m}',
         'storage:',
         '  dir: /var/lib/agent-log-exporter',
@@ -53,7 +53,7 @@ describe('valid configs', () => {
       endpoint: 'https://otlp.example.com/v1/logs', protocol: 'http/json', headers: { authorization: 'Bearer otlp-secret' },
       compression: 'none', timeout: 30_000,
       tls: { ca_file: '/etc/ca.pem', cert_file: '/etc/c.pem', key_file: '/etc/k.pem', insecure_skip_verify: false },
-      batch: { max_records: 500, max_bytes: 1024 ** 2, timeout: 250 }, retry: { initial_interval: 2000, max_interval: 60_000 },
+      batch: { max_records: 500, max_bytes: 1024 ** 2, timeout: 250, linger: 20 }, retry: { initial_interval: 2000, max_interval: 60_000 },
     });
     expect(config.storage).toEqual({ dir: '/var/lib/agent-log-exporter', spool: { enabled: false, max_bytes: 1024 ** 3 } });
     expect(config.server).toEqual({ listen: '' });
@@ -72,7 +72,7 @@ describe('valid configs', () => {
       exporter: {
         endpoint: 'http://localhost:4318/v1/logs', protocol: 'http/protobuf', headers: {}, compression: 'gzip', timeout: 10_000,
         tls: { ca_file: null, cert_file: null, key_file: null, insecure_skip_verify: false },
-        batch: { max_records: 2048, max_bytes: 4 * 1024 ** 2, timeout: 1000 }, retry: { initial_interval: 1000, max_interval: 30_000 },
+        batch: { max_records: 2048, max_bytes: 4 * 1024 ** 2, timeout: 1000, linger: 5 }, retry: { initial_interval: 1000, max_interval: 30_000 },
       },
       storage: { dir: './data', spool: { enabled: true, max_bytes: 512 * 1024 ** 2 } },
       resource: {},
