@@ -44,5 +44,5 @@ EXPOSE 13133
 HEALTHCHECK --interval=30s --timeout=5s --start-period=15s --retries=3 \
   CMD ["node", "-e", "fetch(process.env.AGENT_LOG_EXPORTER_HEALTHCHECK_URL||'http://127.0.0.1:13133/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
 # node as PID 1, not npm: npm does not forward SIGTERM, which would skip the graceful shutdown.
-ENTRYPOINT ["node", "/app/dist/main.js"]
+ENTRYPOINT ["node", "--max-semi-space-size=8", "/app/dist/main.js"]
 CMD ["run"]

@@ -61,6 +61,14 @@ export function prepareNaive(): string {
   return out;
 }
 
+/** The node flags of the CLI's shebang: the daemon is measured as `agent-log-exporter run` starts it. */
+function shebangFlags(main: string): string[] {
+  const first = readFileSync(main, 'utf8').split('\n', 1)[0]!;
+  const flags = /^#!\/usr\/bin\/env (?:-S )?node((?: --?[\w-]+(?:=\S+)?)*)\s*$/.exec(first);
+  if (!flags) throw new Error(`${main}: unexpected first line ${JSON.stringify(first)}`);
+  return flags[1]!.split(' ').filter(Boolean);
+}
+
 function nodeArgs(variable: string): string[] {
   return process.env[variable]?.split(' ').filter(Boolean) ?? [];
 }
@@ -88,7 +96,7 @@ export function startProgram(name: ProgramName, t: Target, naiveJs: string): Run
     const config = join(t.dir, 'config.yaml');
     writeFileSync(config, daemonConfig(t));
     // BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=.bench/prof" profiles the daemon.
-    args = [...nodeArgs('BENCH_NODE_ARGS'), daemonMain, 'run', '--config', config];
+    args = [...shebangFlags(daemonMain), ...nodeArgs('BENCH_NODE_ARGS'), daemonMain, 'run', '--config', config];
   } else {
     args = [...nodeArgs('BENCH_NAIVE_NODE_ARGS'), naiveJs, '--endpoint', t.foundryUrl, '--agent', BENCH_AGENT, '--token', BENCH_TOKEN, '--otlp', t.otlpUrl];
     if (t.session) args.push('--version', BENCH_VERSION, '--session', t.session);

@@ -123,7 +123,13 @@ describe('production install (what the Docker image runs)', () => {
     expect(validate.status, validate.stderr).toBe(0);
     expect(validate.stdout).toContain('source foundry-test (foundry)');
 
-    const [rCmd, rArgs] = nodeArgs([main]);
+    // The Dockerfile's ENTRYPOINT, verbatim (its node flags too), and the same flags as the bin's shebang.
+    const entrypoint = JSON.parse(/^ENTRYPOINT (\[.*\])$/m.exec(dockerfile)![1]!) as string[];
+    expect(entrypoint[0]).toBe('node');
+    expect(entrypoint.at(-1)).toBe('/app/dist/main.js');
+    const flags = entrypoint.slice(1, -1);
+    expect(readFileSync(main, 'utf8').split('\n', 1)[0]).toBe(`#!/usr/bin/env -S node ${flags.join(' ')}`.trimEnd());
+    const [rCmd, rArgs] = nodeArgs([...flags, main]);
     const daemon = spawn(rCmd, rArgs, { cwd: app, env, stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     daemon.stderr.on('data', (d: Buffer) => (stderr += d.toString()));

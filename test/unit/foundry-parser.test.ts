@@ -28,6 +28,10 @@ describe('foundry timestamps', () => {
       '',
     ];
     for (let t = Date.parse('2026-03-10T10:00:00.000Z'), i = 0; i < 2000; i++, t += 86_399_997) texts.push(new Date(t).toISOString());
+    // The same second again (its value is reused), with odd millisecond parts and endings.
+    for (const tail of ['456Z', '000Z', '999Z', '1a3Z', '12 Z', '123z', '123+', '-12Z', '12.Z']) {
+      texts.push('2026-03-10T10:00:00.123Z', `2026-03-10T10:00:00.${tail}`, `2026-03-10T10:00:01.${tail}`);
+    }
     for (const text of texts) expect([text, parseTimestamp(text)]).toEqual([text, Date.parse(text)]);
   });
 
