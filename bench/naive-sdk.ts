@@ -2,7 +2,7 @@
  * The naive baseline (issue 6): what a user would write with the official SDK.
  * undici streams each Foundry session's logstream, eventsource-parser splits the
  * frames, and every `data:` frame becomes one LogRecord emitted through
- * LoggerProvider → BatchLogRecordProcessor → OTLPLogExporter (OTLP/HTTP JSON).
+ * LoggerProvider → BatchLogRecordProcessor → OTLPLogExporter (OTLP/HTTP protobuf, as the daemon sends).
  * No cursor, no spool, no backpressure: exactly the obvious way.
  *
  *   node naive-sdk.js --endpoint URL --agent A --token T --otlp URL [--version V --session S] [--tuned]
@@ -12,7 +12,7 @@
  */
 import { parseArgs } from 'node:util';
 import { SeverityNumber } from '@opentelemetry/api';
-import { OTLPLogExporter } from '@opentelemetry/exporter-logs-otlp-http';
+import { OTLPLogExporter } from '@opentelemetry/exporter-logs-otlp-proto';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BatchLogRecordProcessor, LoggerProvider } from '@opentelemetry/sdk-logs';
 import { createParser } from 'eventsource-parser';
