@@ -138,7 +138,11 @@ const agentbox = z
     container: identifier().optional(),
     runtime: identifier().optional(),
     poll_interval: duration('5s'),
-    lines: z.int().min(1).default(1000),
+    lines: described(
+      z.int().min(1).max(10_000).default(1000),
+      'Lines asked for per container and poll (the window).',
+      'from 1 to 10000: the AgentBox API returns at most the last 10000 lines of a container',
+    ),
     follow: z.boolean().default(false),
     discover_interval: duration('30s'),
   })

@@ -90,6 +90,8 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
 
   // Every known counter is registered up front: its HELP and TYPE are on /metrics before the first event.
   for (const name of Object.keys(COUNTERS)) counter(name, {});
+  // Both reload results from the start: an alert on increase(...{result="failure"}) needs the 0.
+  for (const result of ['success', 'failure']) counter('agentlog_config_reloads_total', { result }).inc({ result }, 0);
 
   const exportSeconds = new Histogram({
     name: 'agentlog_export_duration_seconds',

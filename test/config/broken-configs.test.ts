@@ -23,6 +23,11 @@ const cases: Case[] = [
     expected: 'test.yaml:6:5  sources[0].sandbox_labels  unknown key "sandbox_labels"  ("sandbox_labels" is a key of type daytona)',
   },
   {
+    name: 'an AgentBox window beyond what the API returns',
+    text: yaml('sources:', '  - name: box', '    type: agentbox', '    endpoint: https://agentbox.example.com', '    api_key: k', '    lines: 20000'),
+    expected: 'test.yaml:6:12  sources[0].lines  20000 is out of range: must be at most 10000  (from 1 to 10000: the AgentBox API returns at most the last 10000 lines of a container)',
+  },
+  {
     name: 'misspelled type key',
     text: yaml('sources:', '  - name: support', '    typ: foundry', '    agent: bot'),
     expected: 'test.yaml:2:5  sources[0].type  missing required key "type"  ("typ" looks like a misspelling of "type"; one of: foundry, hill90, daytona, agentbox)',

@@ -63,6 +63,7 @@ describe('metric catalogue', () => {
     for (const reason of ['dedupe', 'heartbeat', 'unknown_event']) expect(sample(m, 'agentlog_records_skipped_total', { source: 'a', reason }), reason).toBe(0);
     for (const reason of ['rejected', 'oversized']) expect(sample(m, 'agentlog_records_dropped_total', { source: 'a', reason }), reason).toBe(0);
     for (const state of ['discovering', 'connected', 'retrying', 'auth_failed', 'finished']) expect(sample(m, 'agentlog_streams', { source: 'a', state }), state).toBe(0);
+    for (const result of ['success', 'failure']) expect(sample(m, 'agentlog_config_reloads_total', { result }), result).toBe(0);
     // Label sets are exactly DESIGN §6's.
     expect(text).toMatch(/^agentlog_records_dropped_total\{source="a",reason="rejected"\} 0$/m);
     expect(text).toMatch(/^agentlog_records_skipped_total\{source="a",reason="dedupe"\} 0$/m);
