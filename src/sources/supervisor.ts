@@ -1,7 +1,9 @@
 /**
  * Runs one stream: connects its follower again and again according to each connection's
  * outcome (DESIGN §3 following rules): exponential backoff with full jitter 1s → 60s,
- * reset by a connection that delivered; SSE `retry:` / `Retry-After` as a minimum;
+ * reset by a connection that delivered or stayed up for `healthyAfterMs` (an idle stream the
+ * server closes now and then must not creep to the longest wait); SSE `retry:` / `Retry-After`
+ * as a minimum;
  * 401/403 retried slowly; a finished stream is released.
  */
 import type { Events } from '../telemetry/events.ts';
@@ -14,9 +16,11 @@ export interface SupervisorTiming {
   maxBackoffMs: number;
   /** Wait after a 401/403: credentials get rotated, but hammering helps nobody. */
   authRetryMs: number;
+  /** A connection open at least this long was healthy, even if nothing new came through it. */
+  healthyAfterMs?: number;
 }
 
-export const DEFAULT_TIMING: SupervisorTiming = { initialBackoffMs: 1000, maxBackoffMs: 60_000, authRetryMs: 60_000 };
+export const DEFAULT_TIMING: SupervisorTiming = { initialBackoffMs: 1000, maxBackoffMs: 60_000, authRetryMs: 60_000, healthyAfterMs: 30_000 };
 
 export interface SupervisorDeps {
   sourceName: string;
@@ -73,11 +77,14 @@ export class StreamSupervisor {
       events,
       setState: (state) => {
         this.#state = state;
+        if (state === 'connected') connectedAt ??= performance.now();
       },
     });
+    let connectedAt: number | undefined;
     const backoff = new Backoff({ initialMs: timing.initialBackoffMs, maxMs: timing.maxBackoffMs });
     while (!signal.aborted) {
       let outcome;
+      connectedAt = undefined;
       try {
         outcome = await follower.connect();
       } catch (error) {
@@ -103,7 +110,8 @@ export class StreamSupervisor {
           break;
         case 'retry': {
           if (outcome.baseDelayMs !== undefined) backoff.setInitial(outcome.baseDelayMs);
-          if (outcome.delivered) backoff.reset();
+          const healthy = connectedAt !== undefined && performance.now() - connectedAt >= (timing.healthyAfterMs ?? DEFAULT_TIMING.healthyAfterMs!);
+          if (outcome.delivered || healthy) backoff.reset();
           this.#state = 'retrying';
           const delayMs = backoff.next(outcome.delayMs ?? 0);
           events.reconnect(sourceName, key, outcome.reason, delayMs);
