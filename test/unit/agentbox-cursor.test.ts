@@ -190,3 +190,43 @@ describe('AgentBox window cursor in follow mode', () => {
     expect(restored.takeWindow(log.slice(-4).map(entry), 4).fresh).toEqual([false, false, false, true]);
   });
 });
+
+describe('AgentBox window cursor with late lines (stdout and stderr are stamped apart)', () => {
+  it('a line stamped before the newest handed line but written after it is new, once', () => {
+    const log: Line[] = [
+      { time: at(1), text: 'a' },
+      { time: at(3), text: 'b' },
+    ];
+    const cursor = WindowCursor.parse(undefined);
+    expect(poll(cursor, log, 10).fresh).toEqual(log);
+    log.push({ time: at(2), text: 'late on stderr' }, { time: at(4), text: 'c' });
+    expect(poll(cursor, log, 10)).toEqual({ fresh: log.slice(2), gap: false });
+    expect(poll(cursor, log, 10).fresh).toEqual([]);
+    expect(poll(WindowCursor.parse(cursor.serialize()), log, 10).fresh).toEqual([]);
+    // A late line that is the last one of its poll's window.
+    log.push({ time: at(3.5), text: 'late again' });
+    expect(poll(cursor, log, 10)).toEqual({ fresh: [log.at(-1)], gap: false });
+    expect(poll(cursor, log, 10).fresh).toEqual([]);
+  });
+
+  it('two streams whose clocks run up to 2 s apart, polled in small windows and restarted: every line once, in order', () => {
+    const random = createRandom(11);
+    const log: Line[] = [];
+    let cursor = WindowCursor.parse(undefined);
+    const delivered: Line[] = [];
+    let ms = 0;
+    for (let round = 0; round < 500; round++) {
+      for (let i = Math.floor(random() * 4); i > 0; i--) {
+        ms += Math.floor(random() * 400);
+        // stderr's stamp lags by up to 2 s behind stdout's, in write order.
+        const stderr = random() < 0.4;
+        log.push({ time: at((ms - (stderr ? Math.floor(random() * 2000) : 0)) / 1000), text: `${stderr ? 'err' : 'out'} ${log.length}` });
+      }
+      const { fresh, gap } = poll(cursor, log, 8);
+      expect(gap).toBe(false);
+      delivered.push(...fresh);
+      if (round % 9 === 0) cursor = WindowCursor.parse(cursor.serialize());
+    }
+    expect(delivered.map((l) => l.text)).toEqual(log.map((l) => l.text));
+  });
+});

@@ -8,7 +8,9 @@
  *   the window starts inside the group of lines at the cursor's timestamp (cut by `lines`), the
  *   group is aligned against the ordered tail of handed lines to know how much of it was cut;
  * - lines without timestamps (older servers, runtime sources) are placed by content alone: the
- *   window's longest prefix that ends like the tail of handed lines is what was seen.
+ *   window's longest prefix that ends like the tail of handed lines is what was seen;
+ * - the runtime stamps stdout and stderr apart, so stamps may go backwards in the log: a line
+ *   written after the newest handed line but stamped before it is placed by content too.
  * Both alignments are bounded by how many lines were handed (at that timestamp, or in all), so an
  * idle poll repeats nothing and new identical lines after old ones are still new. When a window
  * shares nothing with what was seen although lines were seen before, lines may have been missed:
@@ -146,7 +148,7 @@ export class WindowCursor {
       if (newest !== undefined && first > newest && full) gap = true;
       this.#ts.startConnection();
     }
-    const fresh = this.#admitTimed(entries, newest);
+    const fresh = this.#admitTimed(entries, newest, this.#lateFrom(entries));
     if (gap) this.#cutGroup = entries[0]?.ts === this.#newest;
     else if (this.#newest !== newest) this.#cutGroup = false;
     return { fresh, gap };
@@ -161,11 +163,42 @@ export class WindowCursor {
     return this.#admitTimed(entries, this.#newest);
   }
 
-  #admitTimed(entries: readonly WindowEntry[], start: number | undefined): boolean[] {
+  /**
+   * Where lines stop being a replay by content, when timestamps alone cannot tell: the runtime
+   * stamps stdout and stderr apart, so a line may be written after the newest handed line with an
+   * older stamp, and the timestamp cursor takes it for replayed history. Only for windows whose
+   * stamps go backwards somewhere (otherwise the timestamps decide alone): the window's longest
+   * prefix that ends like the handed tail was handed; an older-stamped line after it is late, and new.
+   */
+  #lateFrom(entries: readonly WindowEntry[]): number | undefined {
+    if (this.#total === 0) return undefined;
+    let previous = -Infinity;
+    let backwards = false;
+    for (const e of entries) {
+      if (e.ts === undefined) continue;
+      if (e.ts < previous) {
+        backwards = true;
+        break;
+      }
+      previous = e.ts;
+    }
+    if (!backwards) return undefined;
+    const p = alignWindow(
+      entries.map((e) => e.digest),
+      this.#recentTail(),
+      this.#total,
+    );
+    return p > 0 ? p : undefined;
+  }
+
+  #admitTimed(entries: readonly WindowEntry[], start: number | undefined, lateFrom?: number): boolean[] {
     let position = start;
-    return entries.map((e) => {
+    return entries.map((e, i) => {
       position = e.ts ?? position;
-      if (!this.#ts.admit(e.ts, e.digest)) return false;
+      if (!this.#ts.admit(e.ts, e.digest)) {
+        const late = lateFrom !== undefined && i >= lateFrom && e.ts !== undefined && start !== undefined && e.ts < start;
+        if (!late) return false;
+      }
       this.#record(e.digest, position);
       return true;
     });
