@@ -61,12 +61,16 @@ export function prepareNaive(): string {
   return out;
 }
 
-/** The node flags of the CLI's shebang: the daemon is measured as `agent-log-exporter run` starts it. */
-function shebangFlags(main: string): string[] {
-  const first = readFileSync(main, 'utf8').split('\n', 1)[0]!;
-  const flags = /^#!\/usr\/bin\/env (?:-S )?node((?: --?[\w-]+(?:=\S+)?)*)\s*$/.exec(first);
-  if (!flags) throw new Error(`${main}: unexpected first line ${JSON.stringify(first)}`);
-  return flags[1]!.split(' ').filter(Boolean);
+/**
+ * The node flags of the Dockerfile's ENTRYPOINT (`npm start` has the same): the daemon is
+ * measured as the image runs it.
+ */
+function entrypointFlags(): string[] {
+  const dockerfile = readFileSync(join(ROOT, 'Dockerfile'), 'utf8');
+  const entrypoint = /^ENTRYPOINT (\[.*\])$/m.exec(dockerfile);
+  if (!entrypoint) throw new Error('Dockerfile: no ENTRYPOINT ["node", …] line');
+  const argv = JSON.parse(entrypoint[1]!) as string[];
+  return argv.slice(1).filter((a) => a.startsWith('-'));
 }
 
 function nodeArgs(variable: string): string[] {
@@ -96,7 +100,7 @@ export function startProgram(name: ProgramName, t: Target, naiveJs: string): Run
     const config = join(t.dir, 'config.yaml');
     writeFileSync(config, daemonConfig(t));
     // BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=.bench/prof" profiles the daemon.
-    args = [...shebangFlags(daemonMain), ...nodeArgs('BENCH_NODE_ARGS'), daemonMain, 'run', '--config', config];
+    args = [...entrypointFlags(), ...nodeArgs('BENCH_NODE_ARGS'), daemonMain, 'run', '--config', config];
   } else {
     args = [...nodeArgs('BENCH_NAIVE_NODE_ARGS'), naiveJs, '--endpoint', t.foundryUrl, '--agent', BENCH_AGENT, '--token', BENCH_TOKEN, '--otlp', t.otlpUrl];
     if (t.session) args.push('--version', BENCH_VERSION, '--session', t.session);

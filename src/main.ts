@@ -1,8 +1,4 @@
-#!/usr/bin/env -S node --max-semi-space-size=8
-// The shebang's V8 flag (also in the Dockerfile's ENTRYPOINT and `npm start`): a young generation
-// of at most 8 MiB per semi-space instead of V8's default (which grew to 64 MiB in all): at 1000
-// streams the daemon peaked at 340 MB RSS with the default and 237 MB with it, at the same speed
-// (docs/BENCHMARKS.md). It can only be given on the command line.
+#!/usr/bin/env node
 /**
  * argv → command → exit code. Errors are one paragraph; an unexpected error's stack trace is
  * printed only with AGENT_LOG_EXPORTER_DEBUG=1 (the daemon's own logs carry stacks at log.level debug).

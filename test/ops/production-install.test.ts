@@ -19,7 +19,7 @@ import { TOKEN, foundryConfigYaml, startRig, type Rig } from '../helpers/harness
 
 const NOBODY = 65534;
 const asRoot = process.getuid?.() === 0;
-const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { dependencies: Record<string, string>; devDependencies: Record<string, string> };
+const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { dependencies: Record<string, string>; devDependencies: Record<string, string>; scripts: Record<string, string> };
 
 function sh(command: string, args: string[], cwd: string): SpawnSyncReturns<string> {
   const r = spawnSync(command, args, { cwd, encoding: 'utf8', timeout: 120_000, env: { ...process.env, npm_config_update_notifier: 'false' } });
@@ -123,12 +123,12 @@ describe('production install (what the Docker image runs)', () => {
     expect(validate.status, validate.stderr).toBe(0);
     expect(validate.stdout).toContain('source foundry-test (foundry)');
 
-    // The Dockerfile's ENTRYPOINT, verbatim (its node flags too), and the same flags as the bin's shebang.
+    // The Dockerfile's ENTRYPOINT, verbatim (its node flags too); `npm start` passes the same flags.
     const entrypoint = JSON.parse(/^ENTRYPOINT (\[.*\])$/m.exec(dockerfile)![1]!) as string[];
     expect(entrypoint[0]).toBe('node');
     expect(entrypoint.at(-1)).toBe('/app/dist/main.js');
     const flags = entrypoint.slice(1, -1);
-    expect(readFileSync(main, 'utf8').split('\n', 1)[0]).toBe(`#!/usr/bin/env -S node ${flags.join(' ')}`.trimEnd());
+    expect(pkg.scripts.start).toBe(['node', ...flags, 'dist/main.js'].join(' '));
     const [rCmd, rArgs] = nodeArgs([...flags, main]);
     const daemon = spawn(rCmd, rArgs, { cwd: app, env, stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
