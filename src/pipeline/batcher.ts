@@ -106,8 +106,12 @@ export class Batcher<P = unknown, R = LogRecord, C = unknown> {
         }, this.#options.timeoutMs);
         this.#timer.unref();
       }
-      this.#lastAddAt = performance.now();
-      this.#armLinger(this.#options.lingerMs);
+      // Only records are worth sending early: cursor movement alone (skipped heartbeats) waits for
+      // `timeoutMs`, so 1000 quiet streams do not each commit their checkpoints separately.
+      if (this.#records > 0) {
+        this.#lastAddAt = performance.now();
+        this.#armLinger(this.#options.lingerMs);
+      }
     }
   }
 

@@ -82,6 +82,16 @@ describe('batcher linger', () => {
     expect(appended[0]!.records).toBe(2);
   });
 
+  it('cursor movement alone (no records, e.g. skipped heartbeats) waits for the timeout', async () => {
+    const { queue, appended } = recordingQueue();
+    const b = batcher(queue, { lingerMs: 5, timeoutMs: 300, idle: () => true });
+    await b.add('s/a', 's', [], 'cp-heartbeat');
+    await sleep(100);
+    expect(appended).toHaveLength(0);
+    await until(() => appended.length === 1, 'the timed-out checkpoint', 2000);
+    expect(appended[0]!.records).toBe(0);
+  });
+
   it('without linger, a partial batch waits for the timeout', async () => {
     const { queue, appended } = recordingQueue();
     const b = batcher(queue, { timeoutMs: 300, idle: () => true });
