@@ -97,19 +97,50 @@ function writeFixed64(low: number, high: number): void {
 
 /** Milliseconds since the epoch as fixed64 nanoseconds, the way the SDK's HrTime [s, ns] is written. */
 function writeTimeMs(ms: number): void {
+  timeWords(ms);
+  writeFixed64(words.low, words.high);
+}
+
+const words = { low: 0, high: 0 };
+
+/** The two 32-bit words of writeTimeMs's fixed64, into `words`. */
+function timeWords(ms: number): void {
   const seconds = Math.floor(ms / 1000);
   const nanos = Math.round((ms - seconds * 1000) * 1e6);
   const lower16 = (seconds & 0xffff) * 1e9;
   const upper = ((seconds / 65536) >>> 0) * 1e9;
   const low32 = (lower16 >>> 0) + ((((upper & 0xffff) * 65536) >>> 0) + nanos);
   const carry = Math.floor(low32 / 4294967296);
-  writeFixed64(low32 >>> 0, (Math.floor(lower16 / 4294967296) + ((upper / 65536) >>> 0) + carry) >>> 0);
+  words.low = low32 >>> 0;
+  words.high = (Math.floor(lower16 / 4294967296) + ((upper / 65536) >>> 0) + carry) >>> 0;
 }
 
 function writeStringField(tag: number, text: string, bytes: number): void {
   buf[pos++] = tag;
   writeUint32(bytes);
   pos += buf.utf8Write !== undefined ? buf.utf8Write(text, pos, bytes) : buf.write(text, pos, bytes, 'utf8');
+}
+
+/** LogRecord.severity_text fields (tag, length, text): a dozen level names, one buffer each. */
+const severityFields = new Map<string, Buffer>();
+
+function severityField(text: string): Buffer {
+  let field = severityFields.get(text);
+  if (field === undefined) {
+    const n = Buffer.byteLength(text);
+    field = Buffer.alloc(1 + varintSize(n) + n);
+    field[0] = 0x1a;
+    let p = 1;
+    let v = n;
+    while (v > 127) {
+      field[p++] = (v & 127) | 128;
+      v >>>= 7;
+    }
+    field[p++] = v;
+    field.write(text, p);
+    if (severityFields.size < 64) severityFields.set(text, field);
+  }
+  return field;
 }
 
 /** Encoded keys (tag, length and UTF-8 of a KeyValue.key), for the few keys every record repeats. */
@@ -227,6 +258,10 @@ export function encodeEntries(entries: readonly LogEntry[], fields: EntryFields,
   pos = 0;
   ensure(head);
   pos = head;
+  // Every record of the hand-off has the same observed time: its words once, not per record.
+  timeWords(observedMs);
+  const observedLow = words.low;
+  const observedHigh = words.high;
   for (const entry of entries) {
     const body = entry.body;
     const bodyBytes = Buffer.byteLength(body);
@@ -245,7 +280,11 @@ export function encodeEntries(entries: readonly LogEntry[], fields: EntryFields,
       buf[pos++] = 0x10;
       writeUint32(severity.number);
     }
-    if (severity.text) writeStringField(0x1a, severity.text, Buffer.byteLength(severity.text));
+    if (severity.text) {
+      const field = severityField(severity.text);
+      buf.set(field, pos);
+      pos += field.length;
+    }
     buf[pos++] = 0x2a; // body: AnyValue{string_value}
     writeUint32(1 + varintSize(bodyBytes) + bodyBytes);
     writeStringField(0x0a, body, bodyBytes);
@@ -254,7 +293,7 @@ export function encodeEntries(entries: readonly LogEntry[], fields: EntryFields,
     buf[pos++] = 0x38; // dropped_attributes_count = 0, always written
     buf[pos++] = 0;
     buf[pos++] = 0x59; // observed_time_unix_nano
-    writeTimeMs(observedMs);
+    writeFixed64(observedLow, observedHigh);
     if (entry.eventName) writeStringField(0x62, entry.eventName, Buffer.byteLength(entry.eventName));
     const length = pos - start;
     const size = varintSize(length);
