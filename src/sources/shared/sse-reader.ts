@@ -10,7 +10,7 @@ import { request, type Dispatcher } from 'undici';
 import { readErrorBody } from './http-outcome.ts';
 
 export interface SseEvent {
-  event: string | undefined;
+  event?: string | undefined;
   data: string;
 }
 
@@ -67,7 +67,8 @@ export async function readSse(req: SseRequest): Promise<SseEnd> {
   const parser = createParser({
     maxBufferSize: req.maxEventChars ?? DEFAULT_MAX_EVENT_CHARS,
     onEvent(message: EventSourceMessage) {
-      pending.push({ event: message.event, data: message.data });
+      // The parser's own object (it has an `id` too): no second object per frame.
+      pending.push(message);
     },
     onRetry(ms: number) {
       retryMs = ms;
