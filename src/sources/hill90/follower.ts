@@ -24,9 +24,6 @@ const MAX_EMIT_BYTES = 512 * 1024;
  */
 const IDLE_TIMEOUT_MS = 300_000;
 
-/** The platform's largest `tail` (PLATFORMS §2). */
-const MAX_TAIL = 5000;
-
 export interface Hill90StreamTarget {
   sourceName: string;
   agentId: string;
@@ -85,13 +82,7 @@ export function createHill90Follower(client: Hill90Client, target: Hill90StreamT
       // `event: end` cuts the connection at once, even if the server keeps the socket open.
       const connection = new AbortController();
       const connSignal = AbortSignal.any([signal, connection.signal]);
-      // Once anything was handed off, one event more than `tail` is asked for: a replay of exactly
-      // `tail` new events then still brings one known event, and only more than `tail` new events
-      // (some of which may be gone) count as a gap. (A family without history gets one more new
-      // event than `tail`: all of its replay is new anyway.) The first start ships `tail`.
-      const resumed = cursor.hasHistory('container') || cursor.hasHistory('inference');
-      const tail = resumed && target.tail > 0 ? Math.min(MAX_TAIL, target.tail + 1) : target.tail;
-      const watch = new ReplayWatch(tail, (family) => cursor.hasHistory(family));
+      const watch = new ReplayWatch(target.tail, (family) => cursor.hasHistory(family));
       /**
        * Frames without an id (not JSON, or JSON without one) cannot be deduped by id. Rule: such a
        * frame is identified by a digest of its data and its occurrence number among identical frames
@@ -114,7 +105,7 @@ export function createHill90Follower(client: Hill90Client, target: Hill90StreamT
       let delivered = false;
 
       const end = await readSse({
-        url: client.eventsUrl(target.agentId, tail),
+        url: client.eventsUrl(target.agentId, target.tail),
         headers: { authorization: `Bearer ${token}` },
         signal: connSignal,
         idleTimeoutMs: IDLE_TIMEOUT_MS,
@@ -160,7 +151,7 @@ export function createHill90Follower(client: Hill90Client, target: Hill90StreamT
               continue;
             }
             if (watch.fresh(family)) {
-              events.gap(source, key, `reconnected and none of the ${tail} replayed ${family} events was handed off before: events in between may be lost (raise tail, max 5000)`);
+              events.gap(source, key, `reconnected and none of the ${target.tail} replayed ${family} events was handed off before: events in between may be lost (raise tail, max 5000)`);
             }
             acc.moved = true;
             if (parsed.entry.parseError) events.parseError(source, key, parsed.entry.body);
