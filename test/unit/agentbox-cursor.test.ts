@@ -209,6 +209,27 @@ describe('AgentBox window cursor with late lines (stdout and stderr are stamped 
     expect(poll(cursor, log, 10).fresh).toEqual([]);
   });
 
+  it('after a late line, idle polls repeat nothing; late lines after the newest one left the window are new', () => {
+    const play = (n: number, rounds: Line[][]): Line[] => {
+      const log: Line[] = [];
+      const cursor = WindowCursor.parse(undefined);
+      const delivered: Line[] = [];
+      for (const add of rounds) {
+        log.push(...add);
+        delivered.push(...poll(cursor, log, n).fresh);
+      }
+      expect(delivered).toEqual(log);
+      return delivered;
+    };
+    const l = (text: string, ms: number): Line => ({ time: at(ms / 1000), text });
+    // The newest group and a late line: the next windows start in that group.
+    play(3, [[l('a', 10)], [l('b', 8)], [], []]);
+    play(100, [[l('x', 1), l('a', 10)], [l('b', 8)], [], [l('c', 12)], []]);
+    play(3, [[l('a', 10), l('b', 8)], []]);
+    // `a` (the newest) has left the 4-line window when c and d, stamped before it, come.
+    play(3, [[l('x', 1), l('y', 2), l('a', 10)], [l('b', 7)], [l('c', 8), l('d', 9), l('e', 11)]]);
+  });
+
   it('two streams whose clocks run up to 2 s apart, polled in small windows and restarted: every line once, in order', () => {
     const random = createRandom(11);
     const log: Line[] = [];
@@ -228,5 +249,41 @@ describe('AgentBox window cursor with late lines (stdout and stderr are stamped 
       if (round % 9 === 0) cursor = WindowCursor.parse(cursor.serialize());
     }
     expect(delivered.map((l) => l.text)).toEqual(log.map((l) => l.text));
+  });
+});
+
+describe('AgentBox window cursor, differential', () => {
+  /** A log written in rounds (some stderr lines stamped up to `skewMs` early), polled after each. */
+  function replay(seed: number, o: { n: number; skewMs: number; texts: number; restartEvery: number }): { log: Line[]; delivered: Line[] } {
+    const random = createRandom(seed);
+    const log: Line[] = [];
+    const delivered: Line[] = [];
+    let cursor = WindowCursor.parse(undefined);
+    let clock = 0;
+    for (let round = 0; round < 150; round++) {
+      for (let i = Math.floor(random() * (o.n + 1)); i > 0; i--) {
+        if (random() < 0.5) clock += 10;
+        const skew = random() < 0.3 ? Math.floor(random() * (o.skewMs + 1)) : 0;
+        const text = o.texts > 0 ? `t${Math.floor(random() * o.texts)}` : `line ${log.length}`;
+        log.push({ time: at(Math.max(0, clock - skew) / 1000), text });
+      }
+      const { fresh, gap } = poll(cursor, log, o.n);
+      expect(gap).toBe(false);
+      delivered.push(...fresh);
+      if (o.restartEvery > 0 && round % o.restartEvery === 0) cursor = WindowCursor.parse(cursor.serialize());
+    }
+    return { log, delivered };
+  }
+
+  it.each([
+    { n: 5, skewMs: 15, texts: 0, restartEvery: 3 },
+    { n: 1, skewMs: 15, texts: 0, restartEvery: 0 },
+    { n: 20, skewMs: 50, texts: 0, restartEvery: 5 },
+    { n: 5, skewMs: 0, texts: 2, restartEvery: 3 },
+  ])('every line exactly once, in order: window $n, skew $skewMs ms, $texts distinct texts, restart every $restartEvery', (o) => {
+    for (let seed = 1; seed <= 40; seed++) {
+      const { log, delivered } = replay(seed, o);
+      expect(delivered.map((l) => `${l.time} ${l.text}`), `seed ${seed}`).toEqual(log.map((l) => `${l.time} ${l.text}`));
+    }
   });
 });

@@ -43,6 +43,8 @@ interface Serialized {
   total: number;
   tail: string[];
   cut?: boolean;
+  /** Digests handed at `newest`, in order (absent in checkpoints written before it existed). */
+  group?: string[];
 }
 
 /**
@@ -73,6 +75,11 @@ export class WindowCursor {
   #total: number;
   #tail: string[];
   /**
+   * The digests handed at the newest timestamp, in order. Not the end of `#tail`: a late line
+   * (stamped before the newest) may have been handed after them.
+   */
+  #group: string[];
+  /**
    * A gap left the window's start inside the group at the newest timestamp: the group's start is
    * lost, so a wider window would bring back lines declared missing, out of order. Not widened.
    */
@@ -85,6 +92,7 @@ export class WindowCursor {
     this.#total = value?.total ?? 0;
     this.#tail = value?.tail ?? [];
     this.#cutGroup = value?.cut ?? false;
+    this.#group = value?.group ?? this.#tail.slice(this.#tail.length - Math.min(this.#atNewest, this.#tail.length));
   }
 
   static parse(serialized: string | undefined): WindowCursor {
@@ -134,21 +142,22 @@ export class WindowCursor {
     const newest = this.#newest;
     if (newest !== undefined && first === newest && entries[0]?.ts !== undefined) {
       // The window starts at the cursor's timestamp: `lines` may have cut that group.
+      // The group's lines up to the first newer one; a late line (stamped earlier) among them is
+      // not part of it.
       const group: string[] = [];
       for (const e of entries) {
-        if ((e.ts ?? newest) !== newest) break;
-        group.push(e.digest);
+        const ts: number = e.ts ?? newest;
+        if (ts > newest) break;
+        if (ts === newest) group.push(e.digest);
       }
-      const tail = this.#recentTail();
-      const tailAtNewest = tail.slice(tail.length - Math.min(this.#atNewest, tail.length));
-      const p = alignWindow(group, tailAtNewest, this.#atNewest);
+      const p = alignWindow(group, this.#group, this.#atNewest);
       if (p === 0 && this.#atNewest > 0 && full) gap = true;
       this.#ts.startConnectionInside(group.slice(0, p));
     } else {
       if (newest !== undefined && first > newest && full) gap = true;
       this.#ts.startConnection();
     }
-    const fresh = this.#admitTimed(entries, newest, this.#lateFrom(entries));
+    const fresh = this.#admitTimed(entries, newest, this.#lateFrom(entries, newest));
     if (gap) this.#cutGroup = entries[0]?.ts === this.#newest;
     else if (this.#newest !== newest) this.#cutGroup = false;
     return { fresh, gap };
@@ -166,23 +175,13 @@ export class WindowCursor {
   /**
    * Where lines stop being a replay by content, when timestamps alone cannot tell: the runtime
    * stamps stdout and stderr apart, so a line may be written after the newest handed line with an
-   * older stamp, and the timestamp cursor takes it for replayed history. Only for windows whose
-   * stamps go backwards somewhere (otherwise the timestamps decide alone): the window's longest
-   * prefix that ends like the handed tail was handed; an older-stamped line after it is late, and new.
+   * older stamp, and the timestamp cursor takes it for replayed history. When the window holds
+   * lines stamped before the newest handed one, its longest prefix that ends like the handed tail
+   * is what was handed; an older-stamped line after that prefix is late, and new.
    */
-  #lateFrom(entries: readonly WindowEntry[]): number | undefined {
-    if (this.#total === 0) return undefined;
-    let previous = -Infinity;
-    let backwards = false;
-    for (const e of entries) {
-      if (e.ts === undefined) continue;
-      if (e.ts < previous) {
-        backwards = true;
-        break;
-      }
-      previous = e.ts;
-    }
-    if (!backwards) return undefined;
+  #lateFrom(entries: readonly WindowEntry[], newest: number | undefined): number | undefined {
+    if (this.#total === 0 || newest === undefined) return undefined;
+    if (!entries.some((e) => e.ts !== undefined && e.ts < newest)) return undefined;
     const p = alignWindow(
       entries.map((e) => e.digest),
       this.#recentTail(),
@@ -232,7 +231,12 @@ export class WindowCursor {
     if (this.#newest === undefined || position > this.#newest) {
       this.#newest = position;
       this.#atNewest = 1;
-    } else if (position === this.#newest) this.#atNewest += 1;
+      this.#group = [digest];
+    } else if (position === this.#newest) {
+      this.#atNewest += 1;
+      this.#group.push(digest);
+      if (this.#group.length > TAIL_LENGTH * 2) this.#group = this.#group.slice(-TAIL_LENGTH);
+    }
   }
 
   serialize(): string {
@@ -242,6 +246,7 @@ export class WindowCursor {
       at: this.#atNewest,
       total: this.#total,
       tail: this.#tail.slice(-TAIL_LENGTH),
+      group: this.#group.slice(-TAIL_LENGTH),
       ...(this.#cutGroup ? { cut: true } : {}),
     };
     return JSON.stringify(value);
