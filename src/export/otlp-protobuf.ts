@@ -121,15 +121,16 @@ function writeStringField(tag: number, text: string, bytes: number): void {
   pos += buf.utf8Write !== undefined ? buf.utf8Write(text, pos, bytes) : buf.write(text, pos, bytes, 'utf8');
 }
 
-/** LogRecord.severity_text fields (tag, length, text): a dozen level names, one buffer each. */
-const severityFields = new Map<string, Buffer>();
-
-function severityField(text: string): Buffer {
-  let field = severityFields.get(text);
+/**
+ * A string field encoded once (tag, length, UTF-8) and kept in `cache`, for the few strings every
+ * record repeats: KeyValue keys and severity_text. At most `limit` are kept.
+ */
+function cachedField(cache: Map<string, Buffer>, limit: number, tag: number, text: string): Buffer {
+  let field = cache.get(text);
   if (field === undefined) {
     const n = Buffer.byteLength(text);
-    field = Buffer.alloc(1 + varintSize(n) + n);
-    field[0] = 0x1a;
+    field = Buffer.allocUnsafe(1 + varintSize(n) + n);
+    field[0] = tag;
     let p = 1;
     let v = n;
     while (v > 127) {
@@ -138,32 +139,17 @@ function severityField(text: string): Buffer {
     }
     field[p++] = v;
     field.write(text, p);
-    if (severityFields.size < 64) severityFields.set(text, field);
+    if (cache.size < limit) cache.set(text, field);
   }
   return field;
 }
 
-/** Encoded keys (tag, length and UTF-8 of a KeyValue.key), for the few keys every record repeats. */
 const keyCache = new Map<string, Buffer>();
-
-function keyBytes(key: string): Buffer {
-  let cached = keyCache.get(key);
-  if (cached === undefined) {
-    const n = Buffer.byteLength(key);
-    cached = Buffer.allocUnsafe(1 + varintSize(n) + n);
-    cached[0] = 0x0a;
-    let p = 1;
-    let v = n;
-    while (v > 127) {
-      cached[p++] = (v & 127) | 128;
-      v >>>= 7;
-    }
-    cached[p++] = v;
-    cached.write(key, p);
-    if (keyCache.size < 1024) keyCache.set(key, cached);
-  }
-  return cached;
-}
+const severityCache = new Map<string, Buffer>();
+/** KeyValue.key (field 1). */
+const keyBytes = (key: string): Buffer => cachedField(keyCache, 1024, 0x0a, key);
+/** LogRecord.severity_text (field 3). */
+const severityField = (text: string): Buffer => cachedField(severityCache, 64, 0x1a, text);
 
 /** One KeyValue with its field tag (AnyValue of a string, bool, int64 or double). */
 function writeKeyValue(tag: number, key: string, value: AttributeValue): void {
