@@ -1,7 +1,7 @@
 // `agent-log-exporter tail` as a person runs it: the real CLI in a child process, following a
 // Foundry session (the seed's frames and a traceback) and a Hill90 agent on their emulators,
 // with an exporter that does not exist and a storage.dir that must stay untouched.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -79,12 +79,17 @@ interface Run {
   stderr: string;
 }
 
-/** Runs tail until `enough(stdout)` holds, then Ctrl-C (SIGINT), as a person would. */
-function tail(args: string[], enough: (stdout: string) => boolean, env: Record<string, string> = {}): Promise<Run> {
+/** The tail's environment: the config's token; colours only as `env` says. */
+function tailEnv(env: Record<string, string>): NodeJS.ProcessEnv {
+  const childEnv: NodeJS.ProcessEnv = { ...process.env, DEMO_TOKEN: TOKEN, ...env };
+  for (const name of ['NO_COLOR', 'FORCE_COLOR']) if (!(name in env)) delete childEnv[name];
+  return childEnv;
+}
+
+/** Runs a command until `enough(stdout)` holds, then interrupts it as a person would; 10 s at most. */
+function runUntil(command: string, args: string[], env: NodeJS.ProcessEnv, enough: (stdout: string) => boolean, interrupt: (child: ChildProcessWithoutNullStreams) => void): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const childEnv: NodeJS.ProcessEnv = { ...process.env, DEMO_TOKEN: TOKEN, ...env };
-    for (const name of ['NO_COLOR', 'FORCE_COLOR']) if (!(name in env)) delete childEnv[name];
-    const child = spawn(process.execPath, [MAIN, 'tail', '--config', configPath, ...args], { cwd: ROOT, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, args, { cwd: ROOT, env, stdio: 'pipe' });
     let stdout = '';
     let stderr = '';
     let interrupted = false;
@@ -92,7 +97,7 @@ function tail(args: string[], enough: (stdout: string) => boolean, env: Record<s
       stdout += chunk;
       if (!interrupted && enough(stdout)) {
         interrupted = true;
-        child.kill('SIGINT');
+        interrupt(child);
       }
     });
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
@@ -106,6 +111,11 @@ function tail(args: string[], enough: (stdout: string) => boolean, env: Record<s
       resolve({ code, stdout, stderr });
     });
   });
+}
+
+/** Runs tail until `enough(stdout)` holds, then Ctrl-C (SIGINT), as a person would. */
+function tail(args: string[], enough: (stdout: string) => boolean, env: Record<string, string> = {}): Promise<Run> {
+  return runUntil(process.execPath, [MAIN, 'tail', '--config', configPath, ...args], tailEnv(env), enough, (child) => child.kill('SIGINT'));
 }
 
 const lines = (text: string): string[] => text.split('\n').filter((l) => l !== '');
@@ -198,31 +208,10 @@ describe('agent-log-exporter tail', () => {
   describe.skipIf(!HAS_SCRIPT)('in a terminal (a pseudo-terminal from util-linux `script`)', () => {
     /** Runs tail on a PTY; when enough was printed, types Ctrl-C into the terminal. */
     function tailOnTerminal(env: Record<string, string>): Promise<Run> {
-      return new Promise((resolve, reject) => {
-        const childEnv: NodeJS.ProcessEnv = { ...process.env, DEMO_TOKEN: TOKEN, TERM: 'xterm', ...env };
-        for (const name of ['NO_COLOR', 'FORCE_COLOR']) if (!(name in env)) delete childEnv[name];
-        // `exec`: script runs `$SHELL -c`; dash (the default when SHELL is unset) stays the parent,
-        // receives the terminal's SIGINT itself and dies of it (exit 130) whatever node does.
-        const command = `exec ${process.execPath} ${MAIN} tail --config ${configPath} --source support`;
-        const child = spawn('script', ['-qfec', command, '/dev/null'], { cwd: ROOT, env: childEnv, stdio: ['pipe', 'pipe', 'pipe'] });
-        let stdout = '';
-        let sent = false;
-        child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-          stdout += chunk;
-          if (!sent && withTraceback(stdout)) {
-            sent = true;
-            child.stdin.write('\x03');
-          }
-        });
-        const timer = setTimeout(() => {
-          child.kill('SIGKILL');
-          reject(new Error(`tail on a terminal did not finish\n${stdout}`));
-        }, 10_000);
-        child.on('close', (code) => {
-          clearTimeout(timer);
-          resolve({ code, stdout, stderr: '' });
-        });
-      });
+      // `exec`: script runs `$SHELL -c`; dash (the default when SHELL is unset) stays the parent,
+      // receives the terminal's SIGINT itself and dies of it (exit 130) whatever node does.
+      const command = `exec ${process.execPath} ${MAIN} tail --config ${configPath} --source support`;
+      return runUntil('script', ['-qfec', command, '/dev/null'], tailEnv({ TERM: 'xterm', ...env }), withTraceback, (child) => child.stdin.write('\x03'));
     }
 
     it('colours severities on a terminal, stops on Ctrl-C, and NO_COLOR turns colours off', async () => {
