@@ -182,11 +182,7 @@ export class WindowCursor {
   #lateFrom(entries: readonly WindowEntry[], newest: number | undefined): number | undefined {
     if (this.#total === 0 || newest === undefined) return undefined;
     if (!entries.some((e) => e.ts !== undefined && e.ts < newest)) return undefined;
-    const p = alignWindow(
-      entries.map((e) => e.digest),
-      this.#recentTail(),
-      this.#total,
-    );
+    const p = this.#handedPrefix(entries);
     return p > 0 ? p : undefined;
   }
 
@@ -208,14 +204,19 @@ export class WindowCursor {
       for (const e of entries) this.#record(e.digest, undefined);
       return { fresh: entries.map(() => true), gap: false };
     }
-    const p = alignWindow(
+    const p = this.#handedPrefix(entries);
+    const fresh = entries.map((_, i) => i >= p);
+    for (const e of entries.slice(p)) this.#record(e.digest, undefined);
+    return { fresh, gap: p === 0 && full };
+  }
+
+  /** How many leading window entries were handed off, by content: the window aligned against the handed tail. */
+  #handedPrefix(entries: readonly WindowEntry[]): number {
+    return alignWindow(
       entries.map((e) => e.digest),
       this.#recentTail(),
       this.#total,
     );
-    const fresh = entries.map((_, i) => i >= p);
-    for (const e of entries.slice(p)) this.#record(e.digest, undefined);
-    return { fresh, gap: p === 0 && full };
   }
 
   /** The same tail in memory as after a restart, so both align alike. */
