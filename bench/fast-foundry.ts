@@ -4,9 +4,9 @@
 // nothing. History is pre-rendered once and replayed on every connect, as the
 // platform does; connections stay open for live frames (PLATFORMS.md §1.5).
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { generateLines, renderFrame, toFrame } from '../src/emulators/foundry.ts';
-import { parseRoute } from '../src/emulators/foundry/routes.ts';
-import { startLoopbackServer } from '../src/emulators/shared/loopback-server.ts';
+import { generateLines, renderFrame, toFrame } from '../emulators/foundry.ts';
+import { parseRoute } from '../emulators/foundry/routes.ts';
+import { startLoopbackServer } from '../emulators/shared/loopback-server.ts';
 import { nowMs } from './clock.ts';
 
 export const BENCH_AGENT = 'bench';

@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { generateLines, startFoundryEmulator } from '../src/emulators/foundry.ts';
+import { generateLines, startFoundryEmulator } from '../emulators/foundry.ts';
 
 const { values } = parseArgs({
   options: {

@@ -2,7 +2,7 @@
 // wire format, and the daemon's own Foundry client must read it. Fails loudly.
 import { request } from 'undici';
 import type { FoundrySourceConfig } from '../src/config/schema.ts';
-import { generateLines, startFoundryEmulator } from '../src/emulators/foundry.ts';
+import { generateLines, startFoundryEmulator } from '../emulators/foundry.ts';
 import { FoundryClient } from '../src/sources/foundry/client.ts';
 import { parseFoundryFrame } from '../src/sources/foundry/parser.ts';
 import { readSse } from '../src/sources/shared/sse-reader.ts';

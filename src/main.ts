@@ -83,8 +83,8 @@ async function main(argv: string[]): Promise<number> {
       }
       const stop = stopOnSignals();
       try {
-        const { demoCommand } = await import('./cli/demo.ts');
-        return await demoCommand({ durationMs, otlpEndpoint: values['otlp-endpoint'], output: process.stdout, env: process.env, signal: stop.signal });
+        const { runDemo } = await import('./cli/demo.ts');
+        return await runDemo({ durationMs, otlpEndpoint: values['otlp-endpoint'], output: process.stdout, env: process.env, signal: stop.signal });
       } finally {
         stop.dispose();
       }

@@ -4,7 +4,7 @@
  * full jitter, never sooner than the endpoint's Retry-After: the Collector's
  * "retryable vs permanent vs throttled" outcomes, without ever dropping a retryable batch.
  */
-import type { DeliveryQueue, QueuedBatch } from '../pipeline/queue.ts';
+import type { DeliveryQueue, QueuedBatch } from '../delivery/queue.ts';
 import type { Events } from '../telemetry/events.ts';
 import { Backoff, sleep } from '../util/backoff.ts';
 import type { Transport } from './http-transport.ts';

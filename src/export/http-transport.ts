@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { Agent, request } from 'undici';
-import type { QueuedBatch } from '../pipeline/queue.ts';
+import type { QueuedBatch } from '../delivery/queue.ts';
 import { classifyResponse, type ExportOutcome } from './classify.ts';
 
 export interface TransportOptions {

@@ -6,21 +6,21 @@
 import type { Config, SourceConfig } from '../config/schema.ts';
 import { CheckpointStore } from '../checkpoint/checkpoint-store.ts';
 import { openDatabase, type Database } from '../checkpoint/database.ts';
-import { Spool } from '../checkpoint/spool.ts';
-import { createCodec } from '../export/encoder.ts';
+import { Spool } from '../delivery/spool.ts';
+import { createCodec } from '../mapping/encoder.ts';
 import { ExportLoop, type ExporterStatus } from '../export/export-loop.ts';
 import { createHttpTransport } from '../export/http-transport.ts';
-import { Batcher } from '../pipeline/batcher.ts';
-import type { SourceMapping } from '../pipeline/mapper.ts';
-import { MemoryQueue } from '../pipeline/memory-queue.ts';
-import { Pipeline } from '../pipeline/pipeline.ts';
-import type { DeliveryQueue, QueuedBatch } from '../pipeline/queue.ts';
+import { Batcher } from '../delivery/batcher.ts';
+import { sourceMapping } from '../mapping/mapper.ts';
+import { MemoryQueue } from '../delivery/memory-queue.ts';
+import { Pipeline } from '../delivery/pipeline.ts';
+import type { DeliveryQueue, QueuedBatch } from '../delivery/queue.ts';
 import { createSource } from '../sources/registry.ts';
 import { SourceRunner, type SourceStatus } from '../sources/source-runner.ts';
 import { DEFAULT_TIMING, type SupervisorTiming } from '../sources/supervisor.ts';
 import type { Source, StreamSink } from '../sources/types.ts';
 import type { Events } from '../telemetry/events.ts';
-import { createExportLag, type ExportLag } from '../telemetry/export-lag.ts';
+import { createExportLag, type ExportLag } from '../delivery/export-lag.ts';
 import type { Logger } from '../telemetry/logger.ts';
 import { VERSION } from '../version.ts';
 import { safeUrl } from '../util/safe-url.ts';
@@ -64,19 +64,6 @@ export interface Daemon {
   applySources(change: SourceChange): Promise<boolean>;
   /** Stop reading, flush within the timeout, persist checkpoints; resolves true if everything was delivered. */
   shutdown(timeoutMs: number): Promise<boolean>;
-}
-
-export function sourceMapping(config: SourceConfig, resource: Config['resource']): SourceMapping {
-  return {
-    name: config.name,
-    type: config.type,
-    // Explicit per source, else what OTEL_SERVICE_NAME / OTEL_RESOURCE_ATTRIBUTES / `resource:` say, else the name.
-    serviceName: config.service_name ?? (typeof resource['service.name'] === 'string' ? resource['service.name'] : config.name),
-    resource,
-    attributes: config.attributes ?? {},
-    severity: config.severity,
-    version: VERSION,
-  };
 }
 
 interface Running {

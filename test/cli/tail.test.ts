@@ -7,8 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SEED_LINES, startFoundryEmulator, type FoundryEmulator } from '../../src/emulators/foundry.ts';
-import { startHill90Emulator, type Hill90Emulator } from '../../src/emulators/hill90.ts';
+import { SEED_LINES, startFoundryEmulator, type FoundryEmulator } from '../../emulators/foundry.ts';
+import { startHill90Emulator, type Hill90Emulator } from '../../emulators/hill90.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const MAIN = fileURLToPath(new URL('../../src/main.ts', import.meta.url));

@@ -7,7 +7,7 @@
 // of ours; polling has its own e2e tests (test/e2e/agentbox-*.test.ts). Ending the stream = the
 // sandbox leaves Running: open streams end, the next request answers 404 "not found or already
 // terminated", and the stream is finished.
-import { startAgentboxEmulator } from '../../src/emulators/agentbox.ts';
+import { startAgentboxEmulator } from '../../emulators/agentbox.ts';
 import type { ContractPlatform } from './platform-adapter.ts';
 import { describeSourceContract } from './source-contract.ts';
 

@@ -3,8 +3,8 @@
  * dir that outlives one daemon (restarts resume from it), the config a user would write around
  * the adapter's source YAML, and the real daemon run in this process.
  */
-import type { ReceivedLogRecord } from '../../src/emulators/otlp/flatten.ts';
-import type { OtlpReceiver } from '../../src/emulators/otlp-receiver.ts';
+import type { ReceivedLogRecord } from '../../emulators/otlp/flatten.ts';
+import type { OtlpReceiver } from '../../emulators/otlp-receiver.ts';
 import type { StreamState } from '../../src/sources/types.ts';
 import { spawnCli, type Spawned } from '../helpers/cli.ts';
 import { daemonYaml, runDaemon, startRigBase, writeValidConfig, type InProcess } from '../helpers/rig-base.ts';

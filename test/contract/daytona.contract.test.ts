@@ -1,7 +1,7 @@
 // Daytona's half of the source contract: one session command of the Daytona emulator (WebSocket
 // of marker-framed bytes, the whole log replayed from byte 0 on every connection, an exit record
 // when the command ends).
-import { startDaytonaEmulator, type CommandHandle } from '../../src/emulators/daytona.ts';
+import { startDaytonaEmulator, type CommandHandle } from '../../emulators/daytona.ts';
 import type { ContractPlatform } from './platform-adapter.ts';
 import { describeSourceContract } from './source-contract.ts';
 

@@ -1,6 +1,6 @@
 // Foundry's half of the source contract: one session of the Foundry emulator (SSE, whole
 // history replayed on every connection, 404 once the session is deleted).
-import { startFoundryEmulator } from '../../src/emulators/foundry.ts';
+import { startFoundryEmulator } from '../../emulators/foundry.ts';
 import type { ContractPlatform } from './platform-adapter.ts';
 import { describeSourceContract } from './source-contract.ts';
 

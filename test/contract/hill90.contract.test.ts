@@ -1,7 +1,7 @@
 // Hill90's half of the source contract: one agent of the Hill90 emulator (SSE; every connection
 // replays the last `tail` events, skipped by id; `event: end` once the container stops).
-import { seededUuid, startHill90Emulator } from '../../src/emulators/hill90.ts';
-import { createRandom } from '../../src/emulators/shared/chunking.ts';
+import { seededUuid, startHill90Emulator } from '../../emulators/hill90.ts';
+import { createRandom } from '../../emulators/shared/chunking.ts';
 import type { ContractPlatform } from './platform-adapter.ts';
 import { describeSourceContract } from './source-contract.ts';
 

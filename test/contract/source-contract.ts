@@ -5,7 +5,7 @@
  * `ContractPlatform` adapter and calling `describeSourceContract(adapter)`.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { createRandom } from '../../src/emulators/shared/chunking.ts';
+import { createRandom } from '../../emulators/shared/chunking.ts';
 import { until } from '../helpers/until.ts';
 import { startContractRig, type ContractRig } from './contract-rig.ts';
 import type { ContractPlatform } from './platform-adapter.ts';

@@ -5,9 +5,9 @@
  * byte for byte from the spool — is recognised by its digest and counted separately.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { generateLines } from '../../src/emulators/foundry.ts';
-import { createRandom } from '../../src/emulators/shared/chunking.ts';
-import type { ReceivedLogRecord } from '../../src/emulators/otlp-receiver.ts';
+import { generateLines } from '../../emulators/foundry.ts';
+import { createRandom } from '../../emulators/shared/chunking.ts';
+import type { ReceivedLogRecord } from '../../emulators/otlp-receiver.ts';
 import { spawnCli, type Spawned } from '../helpers/cli.ts';
 import { TOKEN, startRig, writeConfig, type Rig } from '../helpers/harness.ts';
 

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { CommandHandle } from '../../src/emulators/daytona.ts';
+import type { CommandHandle } from '../../emulators/daytona.ts';
 import { startDaytonaRig, type DaytonaRig } from '../helpers/daytona-rig.ts';
 import { until } from '../helpers/until.ts';
 

@@ -4,7 +4,7 @@
  * dropped and counted; a full spool pauses reading instead of dropping.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { generateLines } from '../../src/emulators/foundry.ts';
+import { generateLines } from '../../emulators/foundry.ts';
 import { runInProcess, startRig, writeConfig, type Rig } from '../helpers/harness.ts';
 import { until } from '../helpers/until.ts';
 

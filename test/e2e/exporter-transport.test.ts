@@ -8,8 +8,8 @@ import { join } from 'node:path';
 import { generate } from 'selfsigned';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfigText } from '../../src/config/load.ts';
-import { startFoundryEmulator, type FoundryEmulator } from '../../src/emulators/foundry.ts';
-import { startOtlpReceiver, type OtlpReceiver } from '../../src/emulators/otlp-receiver.ts';
+import { startFoundryEmulator, type FoundryEmulator } from '../../emulators/foundry.ts';
+import { startOtlpReceiver, type OtlpReceiver } from '../../emulators/otlp-receiver.ts';
 import { TOKEN, runInProcess } from '../helpers/harness.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'ale-tls-'));

@@ -3,7 +3,7 @@
  * version_indicator), and the following rules for auth failures and ended sessions.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { startFoundryEmulator } from '../../src/emulators/foundry.ts';
+import { startFoundryEmulator } from '../../emulators/foundry.ts';
 import { runInProcess, startRig, writeConfig, type Rig } from '../helpers/harness.ts';
 import { until } from '../helpers/until.ts';
 

@@ -3,7 +3,7 @@
  * network and the platform do, every entry reaches the receiver exactly once, in order.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { generateLines, type FoundryFaults, type LogLine } from '../../src/emulators/foundry.ts';
+import { generateLines, type FoundryFaults, type LogLine } from '../../emulators/foundry.ts';
 import { runInProcess, startRig, writeConfig, type Rig } from '../helpers/harness.ts';
 
 const SESSION = { agent: 'support-agent', version: '3', id: 's_faults' };

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { SEED_LINES, generateLines } from '../../src/emulators/foundry.ts';
-import type { ReceivedLogRecord } from '../../src/emulators/otlp-receiver.ts';
+import { SEED_LINES, generateLines } from '../../emulators/foundry.ts';
+import type { ReceivedLogRecord } from '../../emulators/otlp-receiver.ts';
 import { VERSION } from '../../src/version.ts';
 import { runInProcess, startRig, writeConfig, type Rig } from '../helpers/harness.ts';
 

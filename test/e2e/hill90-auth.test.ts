@@ -4,7 +4,7 @@
  * expired") the daemon reconnects with a fresh token — no loss, no duplicate, no auth failure.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { generateEvents } from '../../src/emulators/hill90.ts';
+import { generateEvents } from '../../emulators/hill90.ts';
 import { until } from '../helpers/until.ts';
 import { CLIENT_ID, CLIENT_SECRET, pause, runHill90, SOURCE, startHill90Rig, writeHill90Config, type Hill90Rig } from '../helpers/hill90-rig.ts';
 

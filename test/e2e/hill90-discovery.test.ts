@@ -4,7 +4,7 @@
  * stopped), and no agent is ever followed twice.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { generateEvents } from '../../src/emulators/hill90.ts';
+import { generateEvents } from '../../emulators/hill90.ts';
 import { until } from '../helpers/until.ts';
 import { pause, runHill90, SOURCE, startHill90Rig, writeHill90Config, type Hill90Rig } from '../helpers/hill90-rig.ts';
 

@@ -3,7 +3,7 @@
  * tail, a container clock that steps back, and a listing answered 429.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { generateEvents } from '../../src/emulators/hill90.ts';
+import { generateEvents } from '../../emulators/hill90.ts';
 import { until } from '../helpers/until.ts';
 import { pause, runHill90, SOURCE, startHill90Rig, writeHill90Config, type Hill90Rig } from '../helpers/hill90-rig.ts';
 

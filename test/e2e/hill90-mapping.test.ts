@@ -3,7 +3,7 @@
  * severities (DESIGN §4.4), and what happens to frames that are not events.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Hill90EventJson } from '../../src/emulators/hill90.ts';
+import type { Hill90EventJson } from '../../emulators/hill90.ts';
 import { runHill90, SOURCE, startHill90Rig, writeHill90Config, type Hill90Rig } from '../helpers/hill90-rig.ts';
 
 const AGENT = '3c90c3cc-0d44-4b50-8888-8dd25736052a';

@@ -4,7 +4,7 @@
  * what happened is counted as a gap, never hidden.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { generateEvents, type Hill90EventJson, type Hill90Faults } from '../../src/emulators/hill90.ts';
+import { generateEvents, type Hill90EventJson, type Hill90Faults } from '../../emulators/hill90.ts';
 import { until } from '../helpers/until.ts';
 import { HILL90_TOKEN, pause, runHill90, SOURCE, startHill90Rig, writeHill90Config, type Hill90Rig } from '../helpers/hill90-rig.ts';
 

@@ -1,7 +1,7 @@
 // A reload that is still stopping sources when a shutdown begins: the shutdown waits for those
 // streams (they may be handing off), and the reload starts nothing new.
 import { afterEach, describe, expect, it } from 'vitest';
-import { generateLines } from '../../src/emulators/foundry.ts';
+import { generateLines } from '../../emulators/foundry.ts';
 import { runInProcess, startRig, writeConfig, type Rig } from '../helpers/harness.ts';
 
 const SESSION = { agent: 'support-agent', version: '3', id: 's_reload' };

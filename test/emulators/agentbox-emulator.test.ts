@@ -2,7 +2,7 @@
 // "last N lines" window per container, timestamps or none, the NDJSON route and its faults.
 import { request } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startAgentboxEmulator, type AgentboxEmulator } from '../../src/emulators/agentbox.ts';
+import { startAgentboxEmulator, type AgentboxEmulator } from '../../emulators/agentbox.ts';
 
 const KEY = 'agbx_test_key';
 let emulator: AgentboxEmulator | undefined;

@@ -1,7 +1,7 @@
 import { Daytona } from '@daytonaio/sdk';
 import { request, WebSocket } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startDaytonaEmulator, type DaytonaEmulator } from '../../src/emulators/daytona.ts';
+import { startDaytonaEmulator, type DaytonaEmulator } from '../../emulators/daytona.ts';
 
 const KEY = 'emulator-key-41d7';
 const auth = { authorization: `Bearer ${KEY}` };

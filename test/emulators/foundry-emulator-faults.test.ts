@@ -1,8 +1,8 @@
 // One scenario per fault of the Foundry emulator, read with plain undici.
 import { request } from 'undici';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { SEED_FRAMES, SEED_LINES, generateLines, startFoundryEmulator } from '../../src/emulators/foundry.ts';
-import type { FoundryEmulator, FoundryFaults, SessionHandle } from '../../src/emulators/foundry.ts';
+import { SEED_FRAMES, SEED_LINES, generateLines, startFoundryEmulator } from '../../emulators/foundry.ts';
+import type { FoundryEmulator, FoundryFaults, SessionHandle } from '../../emulators/foundry.ts';
 import { logStreamUrl, readStream } from './sse-client.ts';
 
 let emulator: FoundryEmulator;

@@ -6,8 +6,8 @@ import { createSseStream } from '@azure/core-sse';
 import type { NodeJSReadableStream } from '@azure/core-sse';
 import { generate } from 'selfsigned';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FOUNDRY_FEATURES, SEED_FRAMES, SEED_LINES, generateLines, startFoundryEmulator } from '../../src/emulators/foundry.ts';
-import type { FoundryEmulator, JsonLogLine, LogLine } from '../../src/emulators/foundry.ts';
+import { FOUNDRY_FEATURES, SEED_FRAMES, SEED_LINES, generateLines, startFoundryEmulator } from '../../emulators/foundry.ts';
+import type { FoundryEmulator, JsonLogLine, LogLine } from '../../emulators/foundry.ts';
 
 const TOKEN = 'test-token-123';
 const AGENT = 'support-agent';

@@ -3,7 +3,7 @@
 // client-credentials tokens that end the stream at expiry) and its faults do what they say.
 import { request } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
-import { generateEvents, startHill90Emulator, type Hill90Emulator, type Hill90EmulatorOptions } from '../../src/emulators/hill90.ts';
+import { generateEvents, startHill90Emulator, type Hill90Emulator, type Hill90EmulatorOptions } from '../../emulators/hill90.ts';
 import { readStream } from './sse-client.ts';
 
 const TOKEN = 'hill90-static-token';

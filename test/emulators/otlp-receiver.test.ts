@@ -6,8 +6,8 @@ import { resourceFromAttributes } from '@opentelemetry/resources';
 import type { ReadableLogRecord } from '@opentelemetry/sdk-logs';
 import { request } from 'undici';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startOtlpReceiver } from '../../src/emulators/otlp-receiver.ts';
-import type { OtlpReceiver } from '../../src/emulators/otlp-receiver.ts';
+import { startOtlpReceiver } from '../../emulators/otlp-receiver.ts';
+import type { OtlpReceiver } from '../../emulators/otlp-receiver.ts';
 
 const PROTOBUF = 'application/x-protobuf';
 const JSON_TYPE = 'application/json';

@@ -3,7 +3,7 @@
  * outlives one daemon (restarts resume from it) and the config a user would write.
  */
 import type { Config } from '../../src/config/schema.ts';
-import { startAgentboxEmulator, type AgentboxEmulator, type AgentboxEmulatorOptions } from '../../src/emulators/agentbox.ts';
+import { startAgentboxEmulator, type AgentboxEmulator, type AgentboxEmulatorOptions } from '../../emulators/agentbox.ts';
 import { daemonYaml, runDaemon, startPlatformRig, writeValidConfig, type InProcess, type PlatformRig } from './rig-base.ts';
 
 export const AGENTBOX_KEY = 'agbx_e2e_key_41d9';

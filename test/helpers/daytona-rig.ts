@@ -3,8 +3,8 @@
  * schema), a temporary storage dir that outlives one daemon, and the config a user would write.
  */
 import type { Config } from '../../src/config/schema.ts';
-import { startDaytonaEmulator, type DaytonaEmulator, type DaytonaEmulatorOptions } from '../../src/emulators/daytona.ts';
-import type { ReceivedLogRecord } from '../../src/emulators/otlp-receiver.ts';
+import { startDaytonaEmulator, type DaytonaEmulator, type DaytonaEmulatorOptions } from '../../emulators/daytona.ts';
+import type { ReceivedLogRecord } from '../../emulators/otlp-receiver.ts';
 import { daemonYaml, runDaemon, startPlatformRig, writeValidConfig, type InProcess, type PlatformRig } from './rig-base.ts';
 
 export const DAYTONA_KEY = 'daytona-e2e-key-7b3e';

@@ -3,7 +3,7 @@
  * schema), a temporary storage dir and a config file written as a user would.
  */
 import type { Config } from '../../src/config/schema.ts';
-import { startFoundryEmulator, type FoundryEmulator, type FoundryFaults } from '../../src/emulators/foundry.ts';
+import { startFoundryEmulator, type FoundryEmulator, type FoundryFaults } from '../../emulators/foundry.ts';
 import { daemonYaml, runDaemon, startPlatformRig, writeValidConfig, type InProcess, type PlatformRig } from './rig-base.ts';
 
 export type { InProcess } from './rig-base.ts';

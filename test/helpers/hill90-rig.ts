@@ -4,7 +4,7 @@
  * config file written as a user would.
  */
 import type { Config } from '../../src/config/schema.ts';
-import { startHill90Emulator, type Hill90Emulator, type Hill90EmulatorOptions } from '../../src/emulators/hill90.ts';
+import { startHill90Emulator, type Hill90Emulator, type Hill90EmulatorOptions } from '../../emulators/hill90.ts';
 import { daemonYaml, runDaemon, startPlatformRig, writeValidConfig, type InProcess, type PlatformRig } from './rig-base.ts';
 
 export type { InProcess } from './rig-base.ts';

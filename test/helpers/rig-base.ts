@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseConfigText } from '../../src/config/load.ts';
 import type { Config } from '../../src/config/schema.ts';
-import { startOtlpReceiver, type OtlpReceiver } from '../../src/emulators/otlp-receiver.ts';
+import { startOtlpReceiver, type OtlpReceiver } from '../../emulators/otlp-receiver.ts';
 import { startDaemon, type Daemon } from '../../src/lifecycle/daemon.ts';
 import { Events } from '../../src/telemetry/events.ts';
 import { createLogger } from '../../src/telemetry/logger.ts';

@@ -8,7 +8,7 @@
  */
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
-import { generateLines } from '../../src/emulators/foundry.ts';
+import { generateLines } from '../../emulators/foundry.ts';
 import { createAzureTokenProvider, FOUNDRY_SCOPE, TokenUnavailableError } from '../../src/sources/foundry/azure-token.ts';
 import type { Spawned } from '../helpers/cli.ts';
 import { foundryConfigYaml, startRig, type Rig } from '../helpers/harness.ts';

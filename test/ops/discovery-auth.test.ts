@@ -5,7 +5,7 @@
  * source recovers by itself once the platform accepts the credentials again.
  */
 import { describe, expect, it } from 'vitest';
-import { generateLines } from '../../src/emulators/foundry.ts';
+import { generateLines } from '../../emulators/foundry.ts';
 import { TOKEN, startRig } from '../helpers/harness.ts';
 import { until } from '../helpers/until.ts';
 import { get, opsConfigYaml, parseMetrics, runDaemonCli, sample, telemetryUrl, useOpsFixture } from './ops-helpers.ts';

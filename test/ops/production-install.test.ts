@@ -13,7 +13,7 @@ import { builtinModules } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { generateLines } from '../../src/emulators/foundry.ts';
+import { generateLines } from '../../emulators/foundry.ts';
 import { ROOT } from '../helpers/cli.ts';
 import { TOKEN, foundryConfigYaml, startRig, type Rig } from '../helpers/harness.ts';
 

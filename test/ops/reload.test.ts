@@ -7,8 +7,8 @@
  */
 import { writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { generateLines, type GeneratedLine } from '../../src/emulators/foundry.ts';
-import type { ReceivedLogRecord } from '../../src/emulators/otlp-receiver.ts';
+import { generateLines, type GeneratedLine } from '../../emulators/foundry.ts';
+import type { ReceivedLogRecord } from '../../emulators/otlp-receiver.ts';
 import { runCli } from '../helpers/cli.ts';
 import { TOKEN, startRig } from '../helpers/harness.ts';
 import { until } from '../helpers/until.ts';

@@ -7,10 +7,10 @@
  */
 import { writeFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startAgentboxEmulator, type AgentboxEmulator } from '../../src/emulators/agentbox.ts';
-import { startDaytonaEmulator, type DaytonaEmulator } from '../../src/emulators/daytona.ts';
-import { generateLines } from '../../src/emulators/foundry.ts';
-import { startHill90Emulator, type Hill90Emulator } from '../../src/emulators/hill90.ts';
+import { startAgentboxEmulator, type AgentboxEmulator } from '../../emulators/agentbox.ts';
+import { startDaytonaEmulator, type DaytonaEmulator } from '../../emulators/daytona.ts';
+import { generateLines } from '../../emulators/foundry.ts';
+import { startHill90Emulator, type Hill90Emulator } from '../../emulators/hill90.ts';
 import { runCli, spawnCli } from '../helpers/cli.ts';
 import { startRig } from '../helpers/harness.ts';
 import { until } from '../helpers/until.ts';

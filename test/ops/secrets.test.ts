@@ -6,7 +6,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { generateLines } from '../../src/emulators/foundry.ts';
+import { generateLines } from '../../emulators/foundry.ts';
 import { startRig, type Rig } from '../helpers/harness.ts';
 import { until } from '../helpers/until.ts';
 import { expectNoSecrets, get, runDaemonCli, stopCleanly, telemetryUrl, useOpsFixture } from './ops-helpers.ts';

@@ -5,7 +5,7 @@
  * the lag, and while stopping /readyz says 503 and /healthz still 200.
  */
 import { describe, expect, it } from 'vitest';
-import { generateLines } from '../../src/emulators/foundry.ts';
+import { generateLines } from '../../emulators/foundry.ts';
 import { TOKEN, startRig } from '../helpers/harness.ts';
 import { until } from '../helpers/until.ts';
 import { get, opsConfigYaml, parseMetrics, runDaemonCli, sample, telemetryUrl, useOpsFixture } from './ops-helpers.ts';

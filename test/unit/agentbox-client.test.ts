@@ -2,7 +2,7 @@
 // failed poll (retried), not a truncated text that would be exported as one giant raw record.
 import { afterEach, describe, expect, it } from 'vitest';
 import { AgentboxClient } from '../../src/sources/agentbox/client.ts';
-import { startLoopbackServer, type LoopbackServer } from '../../src/emulators/shared/loopback-server.ts';
+import { startLoopbackServer, type LoopbackServer } from '../../emulators/shared/loopback-server.ts';
 
 let server: LoopbackServer | undefined;
 afterEach(async () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { WindowCursor, alignWindow, type WindowEntry } from '../../src/sources/agentbox/cursor.ts';
 import { entryHash } from '../../src/sources/shared/timestamp-cursor.ts';
-import { createRandom } from '../../src/emulators/shared/chunking.ts';
+import { createRandom } from '../../emulators/shared/chunking.ts';
 
 interface Line {
   /** RFC 3339 text as the server sends it, or undefined (older servers). */

@@ -4,8 +4,9 @@
  * it waits (up to `timeoutMs`) and fills up.
  */
 import { describe, expect, it } from 'vitest';
-import { Batcher, type BatchCodec } from '../../src/pipeline/batcher.ts';
-import type { DeliveryQueue, EncodedBatch } from '../../src/pipeline/queue.ts';
+import { Batcher } from '../../src/delivery/batcher.ts';
+import type { BatchCodec } from '../../src/mapping/encoded-batch.ts';
+import type { DeliveryQueue, EncodedBatch } from '../../src/delivery/queue.ts';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { until } from '../helpers/until.ts';
 

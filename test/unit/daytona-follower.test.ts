@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { DaytonaSourceConfig } from '../../src/config/schema.ts';
-import { startDaytonaEmulator, type DaytonaEmulator } from '../../src/emulators/daytona.ts';
+import { startDaytonaEmulator, type DaytonaEmulator } from '../../emulators/daytona.ts';
 import { DaytonaClient } from '../../src/sources/daytona/client.ts';
 import { createDaytonaFollower, type DaytonaStreamTarget } from '../../src/sources/daytona/follower.ts';
 import type { LogEntry, StreamContext, StreamFollower } from '../../src/sources/types.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createRandom } from '../../src/emulators/shared/chunking.ts';
+import { createRandom } from '../../emulators/shared/chunking.ts';
 import { parseCursor, serializeCursor, type DaytonaPosition } from '../../src/sources/daytona/cursor.ts';
 import { createDemuxer } from '../../src/sources/daytona/framing.ts';
 import { createLineAssembler, type Line } from '../../src/sources/daytona/lines.ts';

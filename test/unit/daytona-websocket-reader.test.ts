@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import http from 'node:http';
 import type { Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { acceptWebSocket, type ServerWebSocket } from '../../src/emulators/daytona/ws-server.ts';
+import { acceptWebSocket, type ServerWebSocket } from '../../emulators/daytona/ws-server.ts';
 import { readWebSocket } from '../../src/sources/shared/websocket-reader.ts';
 
 let server: http.Server | undefined;

@@ -5,9 +5,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import { classifyResponse, MAX_RETRY_AFTER_MS, parseRetryAfter } from '../../src/export/classify.ts';
-import { Batcher, type BatchCodec } from '../../src/pipeline/batcher.ts';
-import type { LogRecord } from '../../src/pipeline/mapper.ts';
-import { QueueClosedError, type DeliveryQueue, type EncodedBatch, type QueuedBatch } from '../../src/pipeline/queue.ts';
+import { Batcher } from '../../src/delivery/batcher.ts';
+import type { BatchCodec } from '../../src/mapping/encoded-batch.ts';
+import type { LogRecord } from '../../src/mapping/mapper.ts';
+import { QueueClosedError, type DeliveryQueue, type EncodedBatch, type QueuedBatch } from '../../src/delivery/queue.ts';
 import { sleep } from '../../src/util/backoff.ts';
 
 /** A queue whose first `failures` appends throw like a full disk. */

@@ -3,7 +3,7 @@
 // never throw on a damaged checkpoint.
 import { describe, expect, it } from 'vitest';
 import { capacityFor, SeenIds } from '../../src/sources/hill90/seen-ids.ts';
-import { generateEvents } from '../../src/emulators/hill90.ts';
+import { generateEvents } from '../../emulators/hill90.ts';
 
 const familyOf = (id: string) => (id.startsWith('inference-') ? ('inference' as const) : ('container' as const));
 

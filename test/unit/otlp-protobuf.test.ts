@@ -5,12 +5,12 @@
  */
 import { describe, expect, it } from 'vitest';
 import { JsonLogsSerializer, ProtobufLogsSerializer } from '@opentelemetry/otlp-transformer';
-import { createEntryFields, scopeOf, streamResource } from '../../src/pipeline/entry-fields.ts';
-import { createStreamMapper, type SourceMapping } from '../../src/pipeline/mapper.ts';
-import { encodeEntries, encodeStreamHeader } from '../../src/export/otlp-protobuf.ts';
-import { createCodec, createStreamEncoding } from '../../src/export/encoder.ts';
-import { decodeRequest } from '../../src/emulators/otlp/decode.ts';
-import { flattenRequest } from '../../src/emulators/otlp/flatten.ts';
+import { createEntryFields, scopeOf, streamResource } from '../../src/mapping/entry-fields.ts';
+import { createStreamMapper, type SourceMapping } from '../../src/mapping/mapper.ts';
+import { encodeEntries, encodeStreamHeader } from '../../src/mapping/otlp-protobuf.ts';
+import { createCodec, createStreamEncoding } from '../../src/mapping/encoder.ts';
+import { decodeRequest } from '../../emulators/otlp/decode.ts';
+import { flattenRequest } from '../../emulators/otlp/flatten.ts';
 import type { LogEntry, StreamDescriptor } from '../../src/sources/types.ts';
 
 const mapping = (over: Partial<SourceMapping> = {}): SourceMapping => ({

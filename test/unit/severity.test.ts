@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { detectSeverity } from '../../src/pipeline/severity.ts';
+import { detectSeverity } from '../../src/mapping/severity.ts';
 
 describe('severity detection from text', () => {
   const cases: [string, string | undefined][] = [

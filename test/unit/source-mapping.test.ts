@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfigText } from '../../src/config/load.ts';
-import { sourceMapping } from '../../src/lifecycle/daemon.ts';
+import { sourceMapping } from '../../src/mapping/mapper.ts';
 
 function mappingOf(sourceExtra: string, env: Record<string, string> = {}, top = '') {
   const result = parseConfigText(

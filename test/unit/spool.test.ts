@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CheckpointStore } from '../../src/checkpoint/checkpoint-store.ts';
 import { openDatabase } from '../../src/checkpoint/database.ts';
-import { Spool } from '../../src/checkpoint/spool.ts';
-import { MemoryQueue } from '../../src/pipeline/memory-queue.ts';
-import type { EncodedBatch } from '../../src/pipeline/queue.ts';
+import { Spool } from '../../src/delivery/spool.ts';
+import { MemoryQueue } from '../../src/delivery/memory-queue.ts';
+import type { EncodedBatch } from '../../src/delivery/queue.ts';
 
 function batch(bytes: number, records = 1): EncodedBatch {
   return { payload: new Uint8Array(bytes).fill(7), contentType: 'application/x-protobuf', contentEncoding: 'identity', records, bySource: { s: records } };

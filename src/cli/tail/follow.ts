@@ -6,8 +6,8 @@
  * last record shown (the cursor is kept in memory only).
  */
 import type { Config, SourceConfig } from '../../config/schema.ts';
-import { sourceMapping } from '../../lifecycle/daemon.ts';
-import { createStreamMapper, type LogRecord } from '../../pipeline/mapper.ts';
+import { sourceMapping } from '../../mapping/mapper.ts';
+import { createStreamMapper, type LogRecord } from '../../mapping/mapper.ts';
 import { createSource } from '../../sources/registry.ts';
 import { SourceRunner } from '../../sources/source-runner.ts';
 import { DEFAULT_TIMING } from '../../sources/supervisor.ts';

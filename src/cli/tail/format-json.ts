@@ -6,7 +6,7 @@
  * that read it, and jq reads the record at `.resourceLogs[0].scopeLogs[0].logRecords[0]`.
  */
 import { JsonLogsSerializer } from '@opentelemetry/otlp-transformer';
-import type { LogRecord } from '../../pipeline/mapper.ts';
+import type { LogRecord } from '../../mapping/mapper.ts';
 
 const decoder = new TextDecoder();
 

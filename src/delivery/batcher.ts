@@ -7,20 +7,11 @@
  * and a crash would then re-read them: duplicates). Sources keep their emits small.
  * Flushes run one at a time, so batches reach the queue in the order records arrived.
  */
-import type { LogRecord } from './mapper.ts';
-import { QueueClosedError, type DeliveryQueue, type EncodedBatch } from './queue.ts';
+import type { LogRecord } from '../mapping/mapper.ts';
+import type { BatchCodec, EncodedBatch } from '../mapping/encoded-batch.ts';
+import { QueueClosedError, type DeliveryQueue } from './queue.ts';
 import { setTimeout as delay } from 'node:timers/promises';
 import { Backoff } from '../util/backoff.ts';
-
-/**
- * How records become a request body: `prepare` runs on every add (so the encoder can turn
- * records into bytes at once), `join` makes one batch of the prepared parts. `context` is what
- * the adding stream passed along (its resource, how its records are mapped).
- */
-export interface BatchCodec<P, R = LogRecord, C = unknown> {
-  prepare(records: R[], context: C): { part: P; bytes: number };
-  join(parts: P[], records: number, bySource: Record<string, number>): Promise<EncodedBatch>;
-}
 
 interface Taken<P> {
   parts: P[];

@@ -4,7 +4,7 @@
  * interleaved as they happen — and it fails (exit 1); the agent fixes the test and re-runs it
  * (exit 0), then goes round again. Every command is a stream of its own, ended by its exit code.
  */
-import type { CommandHandle, DaytonaEmulator, SessionHandle } from '../../emulators/daytona.ts';
+import type { CommandHandle, DaytonaEmulator, SessionHandle } from '../daytona.ts';
 import { runScript, type Activity, type Script } from './activity.ts';
 
 export const DAYTONA_SANDBOX = { id: 'sbx-7c1f2d9e', name: 'agent-worker', labels: { app: 'agent-worker' } };

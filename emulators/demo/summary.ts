@@ -4,9 +4,9 @@
  * severity. Read from the daemon's own counters and status and from the receiver — nothing is
  * made up on the side.
  */
-import type { ReceivedLogRecord } from '../../emulators/otlp-receiver.ts';
-import type { Daemon } from '../../lifecycle/daemon.ts';
-import type { Events } from '../../telemetry/events.ts';
+import type { ReceivedLogRecord } from '../otlp-receiver.ts';
+import type { Daemon } from '../../src/lifecycle/daemon.ts';
+import type { Events } from '../../src/telemetry/events.ts';
 import type { Platform } from './config.ts';
 
 export interface LastRecord {

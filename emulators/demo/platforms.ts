@@ -3,10 +3,10 @@
  * (as the real platform would), and their scripted activity.
  */
 import { randomBytes } from 'node:crypto';
-import { startAgentboxEmulator } from '../../emulators/agentbox.ts';
-import { startDaytonaEmulator } from '../../emulators/daytona.ts';
-import { startFoundryEmulator } from '../../emulators/foundry.ts';
-import { startHill90Emulator } from '../../emulators/hill90.ts';
+import { startAgentboxEmulator } from '../agentbox.ts';
+import { startDaytonaEmulator } from '../daytona.ts';
+import { startFoundryEmulator } from '../foundry.ts';
+import { startHill90Emulator } from '../hill90.ts';
 import type { Activity } from './activity.ts';
 import { startAgentboxActivity } from './activity-agentbox.ts';
 import { startDaytonaActivity } from './activity-daytona.ts';

@@ -4,8 +4,8 @@
  * height stays right). Elsewhere (a pipe, a CI log) it is one plain line a second, and the
  * full table once at the end.
  */
-import type { Palette } from '../tail/colors.ts';
-import { severityName, visible } from '../tail/format-text.ts';
+import type { Palette } from '../../src/cli/tail/colors.ts';
+import { severityName, visible } from '../../src/cli/tail/format-text.ts';
 import type { SourceFigures } from './summary.ts';
 
 export interface Screen {

@@ -2,7 +2,7 @@
  * The shape every scripted platform activity of the demo shares: an async script that waits
  * between steps (every wait ends at once when the demo stops) and counts the lines it wrote.
  */
-import { sleep } from '../../util/backoff.ts';
+import { sleep } from '../../src/util/backoff.ts';
 
 export interface Activity {
   /** Lines (or events) written to the emulator so far. */

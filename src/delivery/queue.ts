@@ -5,14 +5,9 @@
  * wait for room — backpressure, never a drop.
  */
 
-export interface EncodedBatch {
-  payload: Uint8Array;
-  contentType: string;
-  contentEncoding: 'gzip' | 'identity';
-  records: number;
-  /** Record counts per source, for metrics. */
-  bySource: Record<string, number>;
-}
+import type { EncodedBatch } from '../mapping/encoded-batch.ts';
+
+export type { EncodedBatch };
 
 export interface QueuedBatch extends EncodedBatch {
   id: number;

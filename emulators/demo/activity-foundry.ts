@@ -4,7 +4,7 @@
  * request with a Python traceback. Lines reach the emulator as the platform would stream
  * them (one console line per entry, status lines from the platform itself).
  */
-import type { FoundryEmulator, JsonLogLine, SessionHandle } from '../../emulators/foundry.ts';
+import type { FoundryEmulator, JsonLogLine, SessionHandle } from '../foundry.ts';
 import { runScript, seededRandom, type Activity } from './activity.ts';
 
 export const DEMO_AGENT = 'support-agent';

@@ -4,7 +4,7 @@
  * sidecar (`[LEVEL] …`) that the agent drives. The pod logs arrive as the kubelet serves them,
  * one stream per container; a page that does not resolve is the browser's ERROR.
  */
-import type { AgentboxEmulator, SandboxHandle } from '../../emulators/agentbox.ts';
+import type { AgentboxEmulator, SandboxHandle } from '../agentbox.ts';
 import { runScript, type Activity } from './activity.ts';
 
 export const AGENTBOX_SANDBOX = { id: '5de15c92-8fb5-440f-a9ea-7f62f734f1b9', pool: 'default', podName: 'sandbox-5de15c92', containers: ['agent', 'browser'] };

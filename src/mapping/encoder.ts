@@ -14,10 +14,9 @@
 import { promisify } from 'node:util';
 import { gzip as gzipCallback } from 'node:zlib';
 import type { LogEntry, StreamDescriptor } from '../sources/types.ts';
-import type { BatchCodec } from '../pipeline/batcher.ts';
-import { createEntryFields, estimateEntryBytes, scopeOf, streamResource, type EntryFields } from '../pipeline/entry-fields.ts';
-import type { SourceMapping, StreamMapper } from '../pipeline/mapper.ts';
-import type { EncodedBatch } from '../pipeline/queue.ts';
+import { createEntryFields, estimateEntryBytes, scopeOf, streamResource, type EntryFields } from './entry-fields.ts';
+import type { SourceMapping, StreamMapper } from './mapper.ts';
+import type { BatchCodec, EncodedBatch } from './encoded-batch.ts';
 import { encodeEntries, encodeStreamHeader, type StreamHeader } from './otlp-protobuf.ts';
 
 const gzip = promisify(gzipCallback);
@@ -85,7 +84,7 @@ export function createCodec(protocol: OtlpProtocol, compression: 'gzip' | 'none'
       async join(parts, records, bySource) {
         const [{ JsonLogsSerializer }, { createStreamMapper }] = await Promise.all([
           import('@opentelemetry/otlp-transformer'),
-          import('../pipeline/mapper.ts'),
+          import('./mapper.ts'),
         ]);
         const logRecords = (parts as JsonPart[]).flatMap(({ entries, stream, observedMs }) => {
           const mapper = (stream.mapper ??= createStreamMapper(stream.mapping, stream.descriptor));

@@ -4,10 +4,10 @@
  * after the endpoint acknowledged them. A crash at any instant leaves checkpoint and
  * spool consistent: nothing handed off is lost, nothing is re-read.
  */
-import type { Database } from './database.ts';
-import { transaction } from './database.ts';
-import type { CheckpointStore } from './checkpoint-store.ts';
-import { QueueClosedError, Wakeup, type DeliveryQueue, type EncodedBatch, type QueuedBatch } from '../pipeline/queue.ts';
+import type { Database } from '../checkpoint/database.ts';
+import { transaction } from '../checkpoint/database.ts';
+import type { CheckpointStore } from '../checkpoint/checkpoint-store.ts';
+import { QueueClosedError, Wakeup, type DeliveryQueue, type EncodedBatch, type QueuedBatch } from './queue.ts';
 
 interface SpoolRow {
   id: number;

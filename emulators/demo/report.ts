@@ -4,9 +4,9 @@
  * (uvicorn's INFO on stderr, a traceback, a rate limit with its tokens and cost, an exit code,
  * two containers). Pure functions from records to lines of text.
  */
-import type { ReceivedLogRecord } from '../../emulators/otlp-receiver.ts';
-import type { Palette } from '../tail/colors.ts';
-import { formatLine } from '../tail/format-text.ts';
+import type { ReceivedLogRecord } from '../otlp-receiver.ts';
+import type { Palette } from '../../src/cli/tail/colors.ts';
+import { formatLine } from '../../src/cli/tail/format-text.ts';
 import type { Platform } from './config.ts';
 
 const BODY_WIDTH = 72;

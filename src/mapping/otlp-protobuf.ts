@@ -9,7 +9,7 @@
  * numbers, double otherwise. The resource and scope of a stream are encoded once.
  */
 import type { Attributes, AttributeValue, LogEntry } from '../sources/types.ts';
-import type { EntryFields } from '../pipeline/entry-fields.ts';
+import type { EntryFields } from './entry-fields.ts';
 
 /** A stream's resource and scope, encoded once (each with its tag and length). */
 export interface StreamHeader {

@@ -7,7 +7,9 @@
  */
 import type { ReadableLogRecord } from '@opentelemetry/sdk-logs';
 import { resourceFromAttributes } from '@opentelemetry/resources';
+import type { Config, SourceConfig } from '../config/schema.ts';
 import type { Attributes, LogEntry, StreamDescriptor } from '../sources/types.ts';
+import { VERSION } from '../version.ts';
 import { createEntryFields, scopeOf, streamResource } from './entry-fields.ts';
 
 export type LogRecord = ReadableLogRecord;
@@ -33,6 +35,20 @@ const NO_TIME: HrTime = [0, 0];
 function hrTimeFromMs(ms: number): HrTime {
   const seconds = Math.floor(ms / 1000);
   return [seconds, Math.round((ms - seconds * 1000) * 1e6)];
+}
+
+/** How one configured source's records are mapped (its resource, attributes, severity rules). */
+export function sourceMapping(config: SourceConfig, resource: Config['resource']): SourceMapping {
+  return {
+    name: config.name,
+    type: config.type,
+    // Explicit per source, else what OTEL_SERVICE_NAME / OTEL_RESOURCE_ATTRIBUTES / `resource:` say, else the name.
+    serviceName: config.service_name ?? (typeof resource['service.name'] === 'string' ? resource['service.name'] : config.name),
+    resource,
+    attributes: config.attributes ?? {},
+    severity: config.severity,
+    version: VERSION,
+  };
 }
 
 export interface StreamMapper {

@@ -6,8 +6,8 @@
  */
 import type { LogEntry, StreamDescriptor, StreamSink } from '../sources/types.ts';
 import type { Batcher } from './batcher.ts';
-import type { SourceMapping } from './mapper.ts';
-import { createStreamEncoding, type EncodedPart, type StreamEncoding } from '../export/encoder.ts';
+import type { SourceMapping } from '../mapping/mapper.ts';
+import { createStreamEncoding, type EncodedPart, type StreamEncoding } from '../mapping/encoder.ts';
 
 export class Pipeline {
   readonly #batcher: Batcher<EncodedPart, LogEntry, StreamEncoding>;

@@ -4,7 +4,7 @@
  * with the model, token counts and cost. The busy agent hits its provider's rate limit early
  * (an `inference_rate_limited` event, WARN), so even a short demo shows one.
  */
-import type { AgentHandle, Hill90Emulator, Hill90EventJson } from '../../emulators/hill90.ts';
+import type { AgentHandle, Hill90Emulator, Hill90EventJson } from '../hill90.ts';
 import { runScript, seededRandom, type Activity } from './activity.ts';
 
 export const HILL90_AGENTS = [
