@@ -4,7 +4,8 @@
  * and only 4xx answers drop a batch.
  */
 import { describe, expect, it } from 'vitest';
-import { classifyResponse, MAX_RETRY_AFTER_MS, parseRetryAfter } from '../../src/export/classify.ts';
+import { classifyResponse } from '../../src/export/classify.ts';
+import { MAX_RETRY_AFTER_MS, parseRetryAfter } from '../../src/util/retry-after.ts';
 import { Batcher } from '../../src/delivery/batcher.ts';
 import type { BatchCodec } from '../../src/mapping/encoded-batch.ts';
 import type { LogRecord } from '../../src/mapping/mapper.ts';

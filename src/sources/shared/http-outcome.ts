@@ -1,5 +1,5 @@
 /** What an HTTP status from a platform means for a stream (DESIGN §3 following rules). */
-import { parseRetryAfter } from '../../export/classify.ts';
+import { parseRetryAfter } from '../../util/retry-after.ts';
 import { PlatformError } from '../errors.ts';
 import type { StreamOutcome } from '../types.ts';
 import { clip } from '../../util/clip.ts';
