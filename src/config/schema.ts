@@ -49,7 +49,7 @@ const exporter = z
         max_records: z.int().min(1).default(2048),
         max_bytes: size('4MiB'),
         timeout: duration('1s'),
-        linger: duration('5ms'),
+        linger: duration('200ms'),
       })
       .prefault({}),
     retry: z

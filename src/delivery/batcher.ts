@@ -23,6 +23,14 @@ interface Taken<P> {
 /** Batches being encoded or handed off while the next one fills. */
 const MAX_IN_FLIGHT = 2;
 
+/**
+ * A burst has ended once no record came for GAP_FACTOR times the mean gap between the records of
+ * the batch, and at least BURST_QUIET_MS: a traceback written at once leaves within milliseconds,
+ * a stream writing a line every 50 ms is not taken for a series of one-line bursts.
+ */
+const GAP_FACTOR = 4;
+const BURST_QUIET_MS = 5;
+
 export interface BatcherOptions<P, R = LogRecord, C = unknown> {
   maxRecords: number;
   maxBytes: number;
@@ -32,6 +40,12 @@ export interface BatcherOptions<P, R = LogRecord, C = unknown> {
    * for or being sent to the endpoint, a partial batch goes at once instead of after `timeoutMs`.
    * Under load the exporter is busy and batches fill up; when a burst ends (the last lines of a
    * traceback) they do not wait a whole `timeoutMs`. Off when undefined.
+   *
+   * Two refinements keep requests few at low rates without breaking that promise: partial batches
+   * leave at most once per `lingerMs` (so at most 1000 / `lingerMs` partial requests per second),
+   * and a batch whose burst visibly ended (no record for GAP_FACTOR times its own mean gap, at
+   * least BURST_QUIET_MS) leaves sooner than `lingerMs` when the previous partial batch is that
+   * long gone. Both only make a batch leave earlier than `lingerMs` after its newest record, never later.
    */
   lingerMs?: number;
   /** Nothing queued and nothing in flight: the exporter would send a batch at once. */
@@ -51,7 +65,11 @@ export class Batcher<P = unknown, R = LogRecord, C = unknown> {
   #checkpoints = new Map<string, string>();
   #timer: NodeJS.Timeout | undefined;
   #lingerTimer: NodeJS.Timeout | undefined;
+  /** When the first and the newest record of the pending batch were added (performance.now()). */
+  #firstAddAt = 0;
   #lastAddAt = 0;
+  /** When the last partial batch (linger or timeout) was taken: the next leaves `lingerMs` later at the earliest. */
+  #lastPartialAt = -Infinity;
   #flushing: Promise<void> = Promise.resolve();
   readonly #inFlight: Promise<void>[] = [];
   #handingOff = 0;
@@ -83,6 +101,11 @@ export class Batcher<P = unknown, R = LogRecord, C = unknown> {
       await this.#flushAhead();
     }
     if (part !== undefined) this.#parts.push(part);
+    if (count > 0) {
+      const now = performance.now();
+      if (this.#records === 0) this.#firstAddAt = now;
+      this.#lastAddAt = now;
+    }
     this.#records += count;
     this.#bytes += bytes;
     if (count > 0) this.#bySource[source] = (this.#bySource[source] ?? 0) + count;
@@ -93,33 +116,44 @@ export class Batcher<P = unknown, R = LogRecord, C = unknown> {
       if (!this.#timer) {
         this.#timer = setTimeout(() => {
           this.#timer = undefined;
+          this.#lastPartialAt = performance.now();
           this.flush().catch((error: unknown) => this.#options.onError(error));
         }, this.#options.timeoutMs);
         this.#timer.unref();
       }
       // Only records are worth sending early: cursor movement alone (skipped heartbeats) waits for
       // `timeoutMs`, so 1000 quiet streams do not each commit their checkpoints separately.
-      if (this.#records > 0) {
-        this.#lastAddAt = performance.now();
-        this.#armLinger(this.#options.lingerMs);
-      }
+      if (this.#records > 0) this.#armLinger();
     }
   }
 
+  /**
+   * When the pending batch may leave: its burst has ended (quiet for GAP_FACTOR times its mean
+   * gap, at least BURST_QUIET_MS, at most `lingerMs`) and the previous partial batch left at least
+   * `lingerMs` ago. Both bounds are at most `lingerMs` after the newest record.
+   */
+  #dueAt(lingerMs: number): number {
+    const meanGap = this.#records > 1 ? (this.#lastAddAt - this.#firstAddAt) / (this.#records - 1) : 0;
+    const quietMs = Math.min(lingerMs, Math.max(BURST_QUIET_MS, GAP_FACTOR * meanGap));
+    return Math.max(this.#lastAddAt + quietMs, this.#lastPartialAt + lingerMs);
+  }
+
   /** One timer per pending batch, not one per add: when it fires it looks at the newest add. */
-  #armLinger(ms: number | undefined): void {
-    if (ms === undefined || this.#lingerTimer) return;
+  #armLinger(waitMs?: number): void {
+    const lingerMs = this.#options.lingerMs;
+    if (lingerMs === undefined || this.#lingerTimer) return;
     this.#lingerTimer = setTimeout(() => {
       this.#lingerTimer = undefined;
       if (this.#checkpoints.size === 0) return;
-      const lingerMs = this.#options.lingerMs!;
-      const quietFor = performance.now() - this.#lastAddAt;
-      if (quietFor < lingerMs) return this.#armLinger(lingerMs - quietFor);
+      const now = performance.now();
+      const dueAt = this.#dueAt(lingerMs);
+      if (now < dueAt) return this.#armLinger(dueAt - now);
       // The exporter is busy: look again shortly (the batch keeps filling meanwhile, and
       // `timeoutMs` still bounds the wait).
-      if (this.#handingOff > 0 || !(this.#options.deliveryIdle?.() ?? true)) return this.#armLinger(lingerMs);
+      if (this.#handingOff > 0 || !(this.#options.deliveryIdle?.() ?? true)) return this.#armLinger(Math.min(lingerMs, BURST_QUIET_MS));
+      this.#lastPartialAt = now;
       this.flush().catch((error: unknown) => this.#options.onError(error));
-    }, Math.max(1, ms));
+    }, Math.max(1, waitMs ?? this.#dueAt(lingerMs) - performance.now()));
     this.#lingerTimer.unref();
   }
 

@@ -72,7 +72,7 @@ describe('valid configs', () => {
       exporter: {
         endpoint: 'http://localhost:4318/v1/logs', protocol: 'http/protobuf', headers: {}, compression: 'gzip', timeout: 10_000,
         tls: { ca_file: null, cert_file: null, key_file: null, insecure_skip_verify: false },
-        batch: { max_records: 2048, max_bytes: 4 * 1024 ** 2, timeout: 1000, linger: 5 }, retry: { initial_interval: 1000, max_interval: 30_000 },
+        batch: { max_records: 2048, max_bytes: 4 * 1024 ** 2, timeout: 1000, linger: 200 }, retry: { initial_interval: 1000, max_interval: 30_000 },
       },
       storage: { dir: './data', spool: { enabled: true, max_bytes: 512 * 1024 ** 2 } },
       resource: {},

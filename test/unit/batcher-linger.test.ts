@@ -1,21 +1,33 @@
 /**
- * Nagle's rule for batches: a partial batch goes as soon as the sources paused for `lingerMs`
- * and the exporter has nothing to send; while the exporter is busy, or records keep coming,
- * it waits (up to `timeoutMs`) and fills up.
+ * Nagle's rule for batches: a partial batch goes once its burst has ended and the exporter has
+ * nothing to send, at most `lingerMs` after its newest record; partial batches leave at most once
+ * per `lingerMs`, so low rates cost few requests. Fake timers: every time here is simulated.
  */
-import { describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { Batcher } from '../../src/delivery/batcher.ts';
 import type { BatchCodec } from '../../src/mapping/encoded-batch.ts';
-import type { DeliveryQueue, EncodedBatch } from '../../src/delivery/queue.ts';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { until } from '../helpers/until.ts';
+import type { DeliveryQueue } from '../../src/delivery/queue.ts';
 
-/** A queue that records what was appended, with an exporter that is idle or busy on demand. */
-function recordingQueue() {
-  const appended: { records: number; at: number }[] = [];
+/** What left the batcher: when it was appended, and when each of its records was added. */
+interface Sent {
+  at: number;
+  addedAt: number[];
+}
+
+/** A codec whose parts are the add times of the records, and a queue that records every append. */
+function recordingPath() {
+  const sent: Sent[] = [];
+  let joined: number[] = [];
+  const codec: BatchCodec<number[], number> = {
+    prepare: (records) => ({ part: records, bytes: records.length }),
+    join: (parts, records, bySource) => {
+      joined = parts.flat();
+      return Promise.resolve({ payload: new Uint8Array(1), contentType: 'x', contentEncoding: 'identity', records, bySource });
+    },
+  };
   const queue: DeliveryQueue = {
-    append(batch: EncodedBatch) {
-      appended.push({ records: batch.records, at: performance.now() });
+    append(batch) {
+      sent.push({ at: performance.now(), addedAt: batch.records === 0 ? [] : joined });
       return Promise.resolve();
     },
     next: () => Promise.resolve(undefined),
@@ -23,84 +35,169 @@ function recordingQueue() {
     size: () => ({ bytes: 0, records: 0, batches: 0 }),
     close: () => undefined,
   };
-  return { queue, appended };
+  return { codec, queue, sent };
 }
 
-const countingCodec: BatchCodec<number, string> = {
-  prepare: (records) => ({ part: records.length, bytes: records.length }),
-  join: (_parts, records, bySource) => Promise.resolve({ payload: new Uint8Array(1), contentType: 'x', contentEncoding: 'identity', records, bySource }),
-};
-
-function batcher(queue: DeliveryQueue, o: { lingerMs?: number; timeoutMs?: number; idle?: () => boolean }) {
-  return new Batcher<number, string>({
-    maxRecords: 1000,
+function batcher(o: { lingerMs?: number; timeoutMs?: number; maxRecords?: number; idle?: () => boolean }) {
+  const { codec, queue, sent } = recordingPath();
+  const b = new Batcher<number[], number>({
+    maxRecords: o.maxRecords ?? 2048,
     maxBytes: 1 << 20,
-    timeoutMs: o.timeoutMs ?? 10_000,
+    timeoutMs: o.timeoutMs ?? 1000,
     lingerMs: o.lingerMs,
     deliveryIdle: o.idle,
-    codec: countingCodec,
+    codec,
     queue,
     onError: (e) => {
       throw e;
     },
   });
+  return { b, sent };
+}
+
+/** Add `counts[i]` records at `times[i]` (ms from now, ascending), then let `tailMs` pass. */
+async function play(b: Batcher<number[], number>, times: number[], counts: number[] | number, tailMs: number): Promise<void> {
+  const start = performance.now();
+  for (let i = 0; i < times.length; i++) {
+    await vi.advanceTimersByTimeAsync(start + times[i]! - performance.now());
+    const n = typeof counts === 'number' ? counts : counts[i]!;
+    const now = performance.now();
+    await b.add('s/a', 's', Array.from({ length: n }, () => now), `cp-${i}`);
+  }
+  await vi.advanceTimersByTimeAsync(tailMs);
+}
+
+/** A seeded generator (mulberry32), so the random arrival patterns are the same on every run. */
+function random(seed: number): () => number {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Arrival patterns of at most 100 records/s over `seconds`: [times, records per time]. */
+function lowRatePatterns(seconds: number): Record<string, [number[], number[]]> {
+  const span = seconds * 1000;
+  const every = (ms: number, n: number): [number[], number[]] => {
+    const times = Array.from({ length: Math.floor(span / ms) }, (_, i) => i * ms);
+    return [times, times.map(() => n)];
+  };
+  const poisson = (seed: number, perSecond: number): [number[], number[]] => {
+    const next = random(seed);
+    const times: number[] = [];
+    for (let t = -Math.log(1 - next()) * (1000 / perSecond); t < span; t += -Math.log(1 - next()) * (1000 / perSecond)) times.push(t);
+    return [times, times.map(() => 1)];
+  };
+  const bursts = (seed: number): [number[], number[]] => {
+    // Tracebacks: 5-40 lines written within a few ms, at random pauses; 100 records/s on average.
+    const next = random(seed);
+    const times: number[] = [];
+    const counts: number[] = [];
+    for (let t = 0; t < span; ) {
+      const lines = 5 + Math.floor(next() * 36);
+      for (let i = 0; i < lines; i++) {
+        times.push(t + i * 0.2);
+        counts.push(1);
+      }
+      t += lines * 10 * (0.5 + next());
+    }
+    return [times, counts];
+  };
+  return {
+    '100 records/s evenly': every(10, 1),
+    '20 records/s evenly': every(50, 1),
+    'one record every 210 ms': every(210, 1),
+    '10 records at once every 100 ms': every(100, 10),
+    'poisson 100/s': poisson(1, 100),
+    'poisson 20/s': poisson(2, 20),
+    'tracebacks at random pauses': bursts(3),
+  };
 }
 
 describe('batcher linger', () => {
-  it('sends a partial batch once the sources paused and the exporter is idle, long before the timeout', async () => {
-    const { queue, appended } = recordingQueue();
-    const b = batcher(queue, { lingerMs: 5, timeoutMs: 10_000, idle: () => true });
-    const added = performance.now();
-    await b.add('s/a', 's', ['1', '2', '3'], 'cp-3');
-    await until(() => appended.length === 1, 'the lingering batch', 2000);
-    expect(appended[0]!.records).toBe(3);
-    expect(appended[0]!.at - added).toBeGreaterThanOrEqual(4);
-    expect(appended[0]!.at - added).toBeLessThan(1000);
+  beforeEach(() => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] });
+  });
+  afterEach(() => {
+    vi.useRealTimers();
   });
 
-  it('keeps filling while records keep coming, and sends them as one batch when they stop', async () => {
-    const { queue, appended } = recordingQueue();
-    const b = batcher(queue, { lingerMs: 40, idle: () => true });
-    for (let i = 0; i < 20; i++) {
-      await b.add('s/a', 's', [`r${i}`], `cp-${i}`);
-      await sleep(5);
-    }
-    expect(appended).toHaveLength(0);
-    await until(() => appended.length === 1, 'the batch after the pause', 2000);
-    expect(appended[0]!.records).toBe(20);
+  it('a burst written at once leaves a few ms after it ends, long before linger', async () => {
+    const { b, sent } = batcher({ lingerMs: 200, idle: () => true });
+    await play(b, [0, 0.1, 0.2, 0.3], [10, 10, 10, 3], 1000);
+    expect(sent).toHaveLength(1);
+    expect(sent[0]!.addedAt).toHaveLength(33);
+    expect(sent[0]!.at - sent[0]!.addedAt.at(-1)!).toBeGreaterThanOrEqual(5);
+    expect(sent[0]!.at - sent[0]!.addedAt.at(-1)!).toBeLessThan(10);
+  });
+
+  for (const [name, [times, counts]] of Object.entries(lowRatePatterns(20))) {
+    it(`${name}: at most one partial request per linger, each within linger of its newest record`, async () => {
+      const { b, sent } = batcher({ lingerMs: 200, timeoutMs: 1000, idle: () => true });
+      await play(b, times, counts, 2000);
+      const records = counts.reduce((a, c) => a + c, 0);
+      expect(sent.reduce((a, s) => a + s.addedAt.length, 0)).toBe(records);
+      for (let i = 1; i < sent.length; i++) expect(sent[i]!.at - sent[i - 1]!.at).toBeGreaterThanOrEqual(200);
+      // + 1: timers fire on whole milliseconds, these records were added between them.
+      for (const s of sent) expect(s.at - s.addedAt.at(-1)!).toBeLessThanOrEqual(200 + 1);
+      for (const s of sent) expect(s.at - s.addedAt[0]!).toBeLessThanOrEqual(1000 + 1);
+      expect(sent.length).toBeLessThanOrEqual(20 * 5 + 1);
+    });
+  }
+
+  it('a steady 20 lines/s costs at most one request per 10 records, and the first line still leaves at once', async () => {
+    const { b, sent } = batcher({ lingerMs: 200, timeoutMs: 1000, idle: () => true });
+    const times = Array.from({ length: 20 * 60 }, (_, i) => i * 50);
+    await play(b, times, 1, 2000);
+    expect(sent.length / times.length).toBeLessThanOrEqual(0.1);
+    expect(sent[0]!.at - sent[0]!.addedAt[0]!).toBeLessThanOrEqual(5);
+  });
+
+  it('keeps filling while records keep coming faster than the burst quiet', async () => {
+    const { b, sent } = batcher({ lingerMs: 40, timeoutMs: 10_000, idle: () => true });
+    // The first record alone leaves at once (nothing left recently); the next 19 come every 5 ms.
+    await play(b, Array.from({ length: 20 }, (_, i) => i * 5), 1, 0);
+    expect(sent).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(sent.map((s) => s.addedAt.length)).toEqual([1, 19]);
+    expect(sent[1]!.at - sent[1]!.addedAt.at(-1)!).toBe(20);
   });
 
   it('waits while the exporter is busy, and goes once it is idle', async () => {
-    const { queue, appended } = recordingQueue();
     let idle = false;
-    const b = batcher(queue, { lingerMs: 5, idle: () => idle });
-    await b.add('s/a', 's', ['1'], 'cp-1');
-    await sleep(150);
-    expect(appended).toHaveLength(0);
-    await b.add('s/a', 's', ['2'], 'cp-2');
+    const { b, sent } = batcher({ lingerMs: 5, timeoutMs: 10_000, idle: () => idle });
+    await play(b, [0], 1, 150);
+    expect(sent).toHaveLength(0);
+    await play(b, [0], 1, 0);
     idle = true;
-    await until(() => appended.length === 1, 'the batch after the exporter went idle', 2000);
-    expect(appended[0]!.records).toBe(2);
+    await vi.advanceTimersByTimeAsync(20);
+    expect(sent.map((s) => s.addedAt.length)).toEqual([2]);
+  });
+
+  it('a full batch goes at once and does not hold back the next partial one', async () => {
+    const { b, sent } = batcher({ lingerMs: 200, maxRecords: 100, idle: () => true });
+    await play(b, [0, 0.1], [100, 7], 20);
+    expect(sent.map((s) => s.addedAt.length)).toEqual([100, 7]);
+    expect(sent[1]!.at).toBeLessThan(10);
   });
 
   it('cursor movement alone (no records, e.g. skipped heartbeats) waits for the timeout', async () => {
-    const { queue, appended } = recordingQueue();
-    const b = batcher(queue, { lingerMs: 5, timeoutMs: 300, idle: () => true });
-    await b.add('s/a', 's', [], 'cp-heartbeat');
-    await sleep(100);
-    expect(appended).toHaveLength(0);
-    await until(() => appended.length === 1, 'the timed-out checkpoint', 2000);
-    expect(appended[0]!.records).toBe(0);
+    const { b, sent } = batcher({ lingerMs: 5, timeoutMs: 300, idle: () => true });
+    await play(b, [0], 0, 299);
+    expect(sent).toHaveLength(0);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(sent).toHaveLength(1);
+    expect(sent[0]!.addedAt).toHaveLength(0);
   });
 
   it('without linger, a partial batch waits for the timeout', async () => {
-    const { queue, appended } = recordingQueue();
-    const b = batcher(queue, { timeoutMs: 300, idle: () => true });
-    const added = performance.now();
-    await b.add('s/a', 's', ['1'], 'cp-1');
-    await sleep(100);
-    expect(appended).toHaveLength(0);
-    await until(() => appended.length === 1, 'the timed-out batch', 2000);
-    expect(appended[0]!.at - added).toBeGreaterThanOrEqual(290);
+    const { b, sent } = batcher({ timeoutMs: 300, idle: () => true });
+    await play(b, [0], 1, 299);
+    expect(sent).toHaveLength(0);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(sent).toHaveLength(1);
   });
 });
