@@ -1,12 +1,12 @@
 /**
- * `npm run bench`: builds the daemon (npm run build), then the scenarios of issue 6 for the daemon (built CLI) and the naive
+ * `npm run bench`: builds the daemon (npm run build), then the scenarios of issues 6 and 14 for the daemon (built CLI) and the naive
  * SDK pipeline (default and tuned), each program its own process, interleaved run by
  * run; prints one table of medians and appends every run as a JSON line.
  *
- *   node bench/run.ts [--scenario a,b,c,d,e] [--runs 3] [--long-runs 1] [--quick] [--out bench/results.jsonl] [--committed] [--program daemon,naive-default,naive-tuned]
+ *   node bench/run.ts [--scenario a,b,c,d,e,f,g] [--runs 3] [--long-runs 1] [--quick] [--out bench/results.jsonl] [--committed] [--program daemon,naive-default,naive-tuned]
  *
  * --committed measures HEAD (built apart in .bench/head) instead of the working tree's dist/.
- * --runs applies to (a)–(c); (d) and (e) last a minute each by definition (--long-runs).
+ * --runs applies to (a)–(c); (d)–(g) last a minute each by definition (--long-runs).
  * BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the daemon.
  */
 import { execFileSync } from 'node:child_process';
@@ -14,7 +14,7 @@ import { appendFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
 import { PROGRAMS, buildCommitted, buildWorkingTree, prepareNaive } from './programs.ts';
-import { FULL, QUICK, SCENARIOS, runScenario } from './scenarios.ts';
+import { FULL, LONG_SCENARIOS, QUICK, SCENARIOS, runScenario } from './scenarios.ts';
 import type { RunResult, ScenarioId } from './scenarios.ts';
 import { selfCheck } from './self-check.ts';
 import { renderTable, summarize } from './table.ts';
@@ -31,7 +31,7 @@ const { values } = parseArgs({
   },
 });
 const scenarios = values.scenario.split(',').map((s) => s.trim()) as ScenarioId[];
-for (const s of scenarios) if (!SCENARIOS.includes(s)) throw new Error(`unknown scenario '${s}' (a, b, c, d, e)`);
+for (const s of scenarios) if (!SCENARIOS.includes(s)) throw new Error(`unknown scenario '${s}' (${SCENARIOS.join(', ')})`);
 const sizes = values.quick ? QUICK : FULL;
 const programs = PROGRAMS.filter((p) => values.program.split(',').includes(p));
 
@@ -60,7 +60,7 @@ await selfCheck();
 const naiveJs = prepareNaive();
 const results: RunResult[] = [];
 for (const scenario of scenarios) {
-  const runs = Number(scenario === 'd' || scenario === 'e' ? values['long-runs'] : values.runs);
+  const runs = Number(LONG_SCENARIOS.includes(scenario) ? values['long-runs'] : values.runs);
   // Interleaved: daemon, naive-default, naive-tuned, daemon, …, so drift hits all alike.
   for (let run = 1; run <= runs; run++) {
     for (const program of programs) {

@@ -1,4 +1,4 @@
-// The five scenarios of issue 6, each run once for one program: a fresh
+// The scenarios of issues 6 (a–e) and 14 (f, g), each run once for one program: a fresh
 // emulator, receiver thread and scratch directory per run.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,11 +11,14 @@ import type { ProcStats } from './proc-stats.ts';
 import { startProgram, stopProgram } from './programs.ts';
 import type { ProgramName, Running } from './programs.ts';
 import { startSink } from './sink.ts';
+import { median } from './table.ts';
 import type { Sink } from './sink.ts';
 import type { SinkResult } from './sink-slots.ts';
 
-export type ScenarioId = 'a' | 'b' | 'c' | 'd' | 'e';
-export const SCENARIOS: readonly ScenarioId[] = ['a', 'b', 'c', 'd', 'e'];
+export type ScenarioId = 'a' | 'b' | 'c' | 'd' | 'e' | 'f' | 'g';
+export const SCENARIOS: readonly ScenarioId[] = ['a', 'b', 'c', 'd', 'e', 'f', 'g'];
+/** Scenarios that last a fixed time by definition (`--long-runs`, not `--runs`). */
+export const LONG_SCENARIOS: readonly ScenarioId[] = ['d', 'e', 'f', 'g'];
 
 export interface Sizes {
   frames: number;
@@ -27,10 +30,23 @@ export interface Sizes {
   rate: number;
   warmSeconds: number;
   outageSeconds: number;
+  /** (f): lines/s of the one quiet stream, seconds after start-up that are not measured, seconds measured. */
+  quietRate: number;
+  quietWarmSeconds: number;
+  quietSeconds: number;
+  /** (g): sessions without a line, and the idle seconds measured once all are connected. */
+  manySessions: number;
+  manyIdleSeconds: number;
 }
 
-export const FULL: Sizes = { frames: 200_000, streams: 1000, framesPerStream: 200, idleStreams: 1000, idleFramesPerStream: 5, idleSeconds: 60, rate: 5000, warmSeconds: 10, outageSeconds: 60 };
-export const QUICK: Sizes = { frames: 20_000, streams: 100, framesPerStream: 100, idleStreams: 100, idleFramesPerStream: 5, idleSeconds: 10, rate: 5000, warmSeconds: 3, outageSeconds: 10 };
+export const FULL: Sizes = {
+  frames: 200_000, streams: 1000, framesPerStream: 200, idleStreams: 1000, idleFramesPerStream: 5, idleSeconds: 60, rate: 5000, warmSeconds: 10, outageSeconds: 60,
+  quietRate: 20, quietWarmSeconds: 10, quietSeconds: 60, manySessions: 10_000, manyIdleSeconds: 60,
+};
+export const QUICK: Sizes = {
+  frames: 20_000, streams: 100, framesPerStream: 100, idleStreams: 100, idleFramesPerStream: 5, idleSeconds: 10, rate: 5000, warmSeconds: 3, outageSeconds: 10,
+  quietRate: 20, quietWarmSeconds: 5, quietSeconds: 15, manySessions: 1000, manyIdleSeconds: 10,
+};
 
 export interface RunResult {
   scenario: ScenarioId;
@@ -226,6 +242,98 @@ async function outage(rig: Rig, program: ProgramName, run: number, s: Sizes): Pr
   }
 }
 
+/** Sleeps `ms`, failing at once if the program exits meanwhile. */
+async function watch(ms: number, running: Running, what: string): Promise<void> {
+  const end = nowMs() + ms;
+  await until(() => nowMs() >= end, ms + 60_000, running, what);
+}
+
+/**
+ * (f): one live session at `quietRate` lines/s, written from the program's start on (the agent
+ * is already running when its sidecar starts). After `quietWarmSeconds`, CPU, requests and RSS
+ * (sampled each second) over `quietSeconds`; and when the first record reached the receiver,
+ * counted from the program's spawn.
+ */
+async function quietStream(rig: Rig, program: ProgramName, run: number, s: Sizes): Promise<RunResult> {
+  rig.foundry.addSession('quiet', 0, 0);
+  let written = 0;
+  const t0 = nowMs();
+  const writer = setInterval(() => {
+    const target = Math.floor(((nowMs() - t0) / 1000) * s.quietRate);
+    rig.foundry.append('quiet', target - written);
+    written = Math.max(written, target);
+  }, 1000 / s.quietRate);
+  const running = startProgram(program, { foundryUrl: rig.foundry.url, otlpUrl: rig.sink.url, session: 'quiet', spool: true, dir: rig.dir }, rig.naiveJs);
+  const pid = running.child.pid ?? 0;
+  try {
+    await watch(s.quietWarmSeconds * 1000, running, 'the warm-up');
+    const before = procStats(pid);
+    const requestsBefore = rig.sink.requests;
+    const recordsBefore = rig.sink.counted;
+    const rss: number[] = [];
+    for (let i = 0; i < s.quietSeconds; i++) {
+      await watch(1000, running, 'the quiet stream');
+      rss.push(procStats(pid).rssMb);
+    }
+    const after = procStats(pid);
+    const requests = rig.sink.requests - requestsBefore;
+    const records = rig.sink.counted - recordsBefore;
+    clearInterval(writer);
+    const expected = written;
+    await until(completeOrQuiet(rig, expected), 30_000, running, 'the last records').catch(() => undefined);
+    await sleep(500);
+    const stats = procStats(pid);
+    await stopProgram(running);
+    const r = await rig.sink.finish(expected);
+    const result = tally('f', program, run, expected, r, stats);
+    const cpu = after.cpuSeconds - before.cpuSeconds;
+    result.seconds = s.quietSeconds;
+    result.extra = {
+      ...result.extra,
+      cpu_pct_of_core: round((cpu / s.quietSeconds) * 100, 2),
+      rss_mb: round(median(rss) ?? 0, 1),
+      requests_per_record: records > 0 ? round(requests / records, 3) : null,
+      first_record_s: rig.sink.firstAt > 0 ? round((rig.sink.firstAt - t0) / 1000, 2) : null,
+    };
+    return result;
+  } finally {
+    clearInterval(writer);
+    await stopProgram(running);
+  }
+}
+
+/** (g): `manySessions` sessions without a line, discovered through the listing; CPU and RSS once all are connected. */
+async function manyIdle(rig: Rig, program: ProgramName, run: number, s: Sizes): Promise<RunResult> {
+  for (let i = 0; i < s.manySessions; i++) rig.foundry.addSession(`s${i}`, 0, 0);
+  const t0 = nowMs();
+  const running = startProgram(program, { foundryUrl: rig.foundry.url, otlpUrl: rig.sink.url, spool: true, dir: rig.dir }, rig.naiveJs);
+  const pid = running.child.pid ?? 0;
+  try {
+    await until(() => rig.foundry.liveConnections >= s.manySessions, 600_000, running, `${s.manySessions} connected streams`);
+    const connected = nowMs();
+    await watch(5000, running, 'the streams to settle');
+    const before = procStats(pid);
+    await watch(s.manyIdleSeconds * 1000, running, 'the idle sessions');
+    const after = procStats(pid);
+    await stopProgram(running);
+    const r = await rig.sink.finish(0);
+    const result = tally('g', program, run, 0, r, after);
+    const cpu = after.cpuSeconds - before.cpuSeconds;
+    result.cpu_s = round(cpu, 2);
+    result.seconds = s.manyIdleSeconds;
+    result.extra = {
+      ...result.extra,
+      cpu_pct_of_core: round((cpu / s.manyIdleSeconds) * 100, 2),
+      rss_mb: round(after.rssMb, 1),
+      connect_s: round((connected - t0) / 1000, 1),
+      connected: rig.foundry.liveConnections,
+    };
+    return result;
+  } finally {
+    await stopProgram(running);
+  }
+}
+
 export async function runScenario(id: ScenarioId, program: ProgramName, run: number, s: Sizes, naiveJs: string): Promise<RunResult> {
   const rig: Rig = { foundry: await startFastFoundry(), sink: await startSink(), dir: mkdtempSync(join(tmpdir(), 'ale-bench-')), naiveJs };
   try {
@@ -240,6 +348,10 @@ export async function runScenario(id: ScenarioId, program: ProgramName, run: num
         return await idle(rig, program, run, s);
       case 'e':
         return await outage(rig, program, run, s);
+      case 'f':
+        return await quietStream(rig, program, run, s);
+      case 'g':
+        return await manyIdle(rig, program, run, s);
     }
   } catch (error) {
     return { scenario: id, program, run, records_per_s: null, expected: 0, lost: 0, duplicates: 0, foreign: 0, cpu_s: 0, peak_rss_mb: 0, seconds: 0, extra: {}, error: (error as Error).message };

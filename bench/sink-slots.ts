@@ -12,9 +12,11 @@ export const SLOT = {
   outage: 3,
   /** Requests answered 503. */
   rejected: 4,
+  /** nowMs() of the first accepted request holding records, 0 before it. */
+  firstAt: 5,
 } as const;
 
-export const SLOT_COUNT = 5;
+export const SLOT_COUNT = 6;
 
 export interface FinishRequest {
   /** Seqs 0 … expected-1 were written by the emulator. */

@@ -50,7 +50,9 @@ function onBody(req: IncomingMessage, res: ServerResponse, body: Buffer): void {
   kept.push({ at, body, format, encoding });
   try {
     const raw = inflated(body, encoding);
-    state[SLOT.records]! += format === 'protobuf' ? countProtobufRecords(raw) : countJsonRecords(raw);
+    const records = format === 'protobuf' ? countProtobufRecords(raw) : countJsonRecords(raw);
+    state[SLOT.records]! += records;
+    if (records > 0 && state[SLOT.firstAt] === 0) state[SLOT.firstAt] = at;
   } catch {
     // Counted exactly (as a decode error) after the run.
   }

@@ -11,6 +11,10 @@ export interface Sink {
   /** nowMs() of the last accepted request, 0 before the first. */
   readonly lastAt: number;
   readonly rejected: number;
+  /** Requests received (accepted and rejected). */
+  readonly requests: number;
+  /** nowMs() of the first accepted request holding records, 0 before it. */
+  readonly firstAt: number;
   /** While true, every request is answered 503. */
   outage: boolean;
   /** Stops listening and decodes everything that was accepted; the thread ends. */
@@ -36,6 +40,12 @@ export async function startSink(): Promise<Sink> {
     },
     get rejected() {
       return state[SLOT.rejected] ?? 0;
+    },
+    get requests() {
+      return state[SLOT.requests] ?? 0;
+    },
+    get firstAt() {
+      return state[SLOT.firstAt] ?? 0;
     },
     get outage() {
       return state[SLOT.outage] === 1;

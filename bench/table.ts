@@ -21,6 +21,8 @@ const TITLES: Record<ScenarioId, string> = {
   c: '(c) 1 stream, spool off',
   d: '(d) idle streams',
   e: '(e) outage + drain',
+  f: '(f) 1 quiet stream, 20 lines/s',
+  g: '(g) 10 000 idle sessions (quick: 1000)',
 };
 
 export function median(values: readonly (number | null)[]): number | null {
@@ -67,6 +69,10 @@ function ratio(a: number | null, b: number | null): string {
 function notes(s: Summary): string {
   const e = s.extra;
   const rss = `RSS at the end ${fmt(e.rss_anon_mb ?? null)} anon + ${fmt(e.rss_file_mb ?? null)} file MB`;
+  if (s.scenario === 'f') {
+    return `${fmt(e.cpu_pct_of_core ?? null, 2)} % of a core; steady RSS ${fmt(e.rss_mb ?? null)} MB; ${fmt(e.requests_per_record ?? null, 3)} requests per record; first record ${fmt(e.first_record_s ?? null, 2)} s after the start; ${rss}`;
+  }
+  if (s.scenario === 'g') return `${fmt(e.cpu_pct_of_core ?? null, 2)} % of a core; all connected ${fmt(e.connect_s ?? null, 1)} s after the start; ${rss}`;
   if (s.scenario === 'd') return `${fmt(e.cpu_pct_of_core ?? null, 2)} % of a core; ${rss}`;
   if (s.scenario === 'e') {
     return `first accepted export ${fmt(e.resume_after_s ?? null, 1)} s after the outage; ${fmt(e.backlog_delivered ?? null)} backlog records in ${fmt(e.drain_s ?? null, 2)} s; all delivered ${fmt(e.drained_after_outage_s ?? null, 1)} s after the outage`;
