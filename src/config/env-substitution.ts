@@ -15,11 +15,12 @@
 // quoted or embedded references stay strings. Re-typed values are remembered so the loader can
 // fall back to the string when the schema wants one (a numeric API key). A default is used only
 // when the variable is unset: a variable set to "" stays "".
-import { isSecretPath } from './redact.ts';
+import { isSecretFilePath, isSecretPath } from './redact.ts';
+import { pathKey, type PathSegment } from './path.ts';
 import { isAlias, isMap, isPair, isScalar, isSeq, parseDocument, type Document, type LineCounter, type Node, type Scalar } from 'yaml';
 
 export type Env = Record<string, string | undefined>;
-export type PathSegment = string | number;
+export type { PathSegment };
 
 /** A problem with a reference, at its offset in the original text. */
 export interface EnvIssue {
@@ -44,7 +45,7 @@ interface Reference {
   placeholder: string;
 }
 
-export const pathKey = (path: readonly PathSegment[]): string => JSON.stringify(path);
+export { pathKey };
 
 const REFERENCE = /\$\$\{|\$\{([^}\n]*)\}/g;
 const ENV_BODY = /^env:([A-Za-z_][A-Za-z0-9_]*)(:-([^]*))?$/;
@@ -180,7 +181,7 @@ function resolve(ref: Reference, path: PathSegment[], ctx: WalkContext): string 
   const value = ctx.env[name];
   if (value !== undefined) return value;
   if (m[2] !== undefined) return m[3] ?? '';
-  if (ctx.secretsOptional && isSecretPath(path)) return UNSET_SECRET;
+  if (ctx.secretsOptional && (isSecretPath(path) || isSecretFilePath(path))) return UNSET_SECRET;
   addIssue(ctx, ref.offset, path, `environment variable ${name} is not set`, `set the variable or use \${env:${name}:-default}`);
   return undefined;
 }

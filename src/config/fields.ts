@@ -10,7 +10,10 @@ import { checkDuration, checkSize, type UnitResult } from './units.ts';
 export interface FieldInfo {
   hint?: string;
   typeHint?: string;
+  /** The value is a secret: never echoed, redacted from logs, /readyz and validate output. */
   secret?: boolean;
+  /** The value names a file whose content is a secret (re-read when it changes). */
+  secretFile?: boolean;
 }
 export const fieldInfo = z.registry<FieldInfo>();
 
@@ -50,11 +53,53 @@ export const httpUrl = z.url({ protocol: /^https?$/, error: 'not a valid http(s)
 fieldInfo.add(httpUrl, { hint: 'use an absolute URL starting with http:// or https://' });
 
 /** A secret (token, key): a non-empty string whose value no issue message may contain. */
-export const secret = () => {
-  const s = z.string().min(1).meta({ description: 'Secret; normally `${env:NAME}`.' });
+export const secret = (description = 'Secret; normally `${env:NAME}`.') => {
+  const s = z.string().min(1).meta({ description });
   fieldInfo.add(s, { secret: true, hint: 'use ${env:NAME} so the secret stays out of the file' });
   return s;
 };
+
+/** The path of a file holding a secret; the file is read on use and again whenever it changes. */
+const secretFile = (key: string) => {
+  const s = z.string().min(1).meta({
+    description: `File holding ${key} (instead of ${key}); one trailing newline is dropped. Re-read when it changes, so a mounted Secret or a projected service-account token rotates without a restart.`,
+    examples: ['/var/run/secrets/tokens/token'],
+  });
+  fieldInfo.add(s, { secretFile: true, hint: 'an absolute path readable by the daemon user' });
+  return s;
+};
+
+type SecretKeys<K extends string> = { [P in K]: z.ZodOptional<ReturnType<typeof secret>> } & {
+  [P in `${K}_file`]: z.ZodOptional<ReturnType<typeof secretFile>>;
+};
+
+/**
+ * A secret written inline (`token`) or read from a file (`token_file`); exactly one of the two
+ * (checked by `requireOneSecret` on the object).
+ */
+export function secretKeys<K extends string>(key: K, description?: string): SecretKeys<K> {
+  return { [key]: secret(description).optional(), [`${key}_file`]: secretFile(key).optional() } as SecretKeys<K>;
+}
+
+/** The rule of `secretKeys`, as a superRefine step of the object that has them. */
+export function requireOneSecret(key: string) {
+  const file = `${key}_file`;
+  return (value: Record<string, unknown>, ctx: z.RefinementCtx): void => {
+    const inline = value[key] !== undefined && value[key] !== null;
+    const fromFile = value[file] !== undefined && value[file] !== null;
+    if (inline && fromFile) {
+      ctx.addIssue({
+        code: 'custom', path: [file], message: `${key} and ${file} exclude each other`,
+        params: { hint: `write the secret as ${key} (normally \${env:NAME}) or name the file that holds it as ${file}, not both` },
+      });
+    } else if (!inline && !fromFile) {
+      ctx.addIssue({
+        code: 'custom', path: [key], message: `missing required key "${key}"`,
+        params: { anchor: 'parent', hint: `set ${key}: \${env:NAME}, or ${file}: /path/to/file (re-read when it changes)` },
+      });
+    }
+  };
+}
 
 /**
  * An identifier (agent, version, sandbox…), a string. YAML reads `version: 3` or `1.10` as a

@@ -5,6 +5,7 @@ import { parseYamlWithEnv, type SubstitutionOptions, pathKey, type Env, type Pat
 import { formatPath, type ConfigIssue } from './issues.ts';
 import { applyOtelEnv } from './otel-env.ts';
 import { collectSecretValues, isSecretPath, redactText } from './redact.ts';
+import { secretFileIssues } from './secret-files-check.ts';
 import { configSchema, type Config, type ParsedConfig } from './schema.ts';
 import { offsetOf, pathAt } from './yaml-positions.ts';
 import { fromZodIssue, type PathIssue } from './zod-issues.ts';
@@ -80,6 +81,8 @@ export function parseConfigText(text: string, fileName: string, env: Env, option
     if (validated.ok && found.length === 0) {
       const { config, issues } = applyOtelEnv(validated.config, env);
       // Checks beyond the schema (what this build can run, files it must read), placed like the rest.
+      // Secret files are read now (commands that need no secrets skip them), so a wrong path fails fast.
+      if (issues.length === 0 && options.secretsOptional !== true) issues.push(...secretFileIssues(config));
       if (issues.length === 0) issues.push(...(options.check?.(config) ?? []));
       if (issues.length === 0) return { ok: true, config };
       for (const i of issues) found.push(locate(doc, { ...i, anchor: 'value' }));

@@ -1,42 +1,72 @@
-// Secrets in the config (tokens, API keys, exporter headers) must never reach a log line or an
-// issue message. The daemon's logger and the config loader both redact with these helpers.
-import type { PathSegment } from './env-substitution.ts';
+// Secrets in the config (tokens, API keys, exporter headers, and the contents of their `*_file`
+// files) must never reach a log line, /readyz, /metrics or an issue message. Which values are
+// secrets is read from the schema: fields made with `secret()` / `secretKeys()` (config/fields.ts),
+// in every platform's source schema.
+import { currentSecretFile } from './secret-value.ts';
+import { configSchema } from './schema.ts';
+import { fieldPatterns, matchesPattern, type PathPattern } from './schema-walk.ts';
+import type { PathSegment } from './path.ts';
 
-/** Keys whose values are secrets wherever they appear. */
-const SECRET_KEYS = new Set(['token', 'client_secret', 'api_key']);
+export { REDACTED, redactText } from './redact-text.ts';
 
-export const REDACTED = '[REDACTED]';
-
-/** True when the value at `path` is a secret: a secret key, or any exporter header value. */
-export function isSecretPath(path: readonly PathSegment[]): boolean {
-  const last = path.at(-1);
-  if (typeof last === 'string' && SECRET_KEYS.has(last)) return true;
-  return path.length === 3 && path[0] === 'exporter' && path[1] === 'headers';
+let patterns: { secrets: PathPattern[]; files: PathPattern[] } | undefined;
+function secretPatterns(): { secrets: PathPattern[]; files: PathPattern[] } {
+  patterns ??= {
+    secrets: fieldPatterns(configSchema, (info) => info.secret === true),
+    files: fieldPatterns(configSchema, (info) => info.secretFile === true),
+  };
+  return patterns;
 }
 
 /**
- * Paths of every secret in a config, parsed or raw (the walk is by key name, so it also works on
- * data that failed validation).
+ * True when the value at `path` is a secret. By path pattern, not by parsed value, so it also
+ * works on raw data that failed validation (a key that is a secret in one platform's schema is
+ * treated as one in every source).
  */
-export function secretPaths(config: unknown, path: PathSegment[] = []): PathSegment[][] {
+export function isSecretPath(path: readonly PathSegment[]): boolean {
+  return secretPatterns().secrets.some((p) => matchesPattern(p, path));
+}
+
+/** True when the value at `path` names a file holding a secret (`token_file`…). */
+export function isSecretFilePath(path: readonly PathSegment[]): boolean {
+  return secretPatterns().files.some((p) => matchesPattern(p, path));
+}
+
+function scalarPaths(config: unknown, test: (path: PathSegment[]) => boolean, path: PathSegment[] = []): PathSegment[][] {
   if (typeof config !== 'object' || config === null) return [];
   const out: PathSegment[][] = [];
   for (const [key, value] of Object.entries(config)) {
     const seg: PathSegment = Array.isArray(config) ? Number(key) : key;
     const here = [...path, seg];
-    if (isSecretPath(here) && value !== null && value !== undefined && typeof value !== 'object') out.push(here);
-    else out.push(...secretPaths(value, here));
+    if (test(here) && value !== null && value !== undefined && typeof value !== 'object') out.push(here);
+    else out.push(...scalarPaths(value, test, here));
   }
   return out;
 }
 
-/** The secret values of a config, as strings, for `redactText` and the logger. */
+/** Paths of every secret in a config, parsed or raw. */
+export function secretPaths(config: unknown): PathSegment[][] {
+  return scalarPaths(config, isSecretPath);
+}
+
+/** Paths of every `*_file` secret in a config, parsed or raw. */
+export function secretFilePaths(config: unknown): PathSegment[][] {
+  return scalarPaths(config, isSecretFilePath);
+}
+
+const valueAt = (config: unknown, path: readonly PathSegment[]): unknown =>
+  path.reduce<unknown>((v, seg) => (v as Record<PathSegment, unknown>)[seg], config);
+
+/** The secret values of a config, as strings, for `redactText` and the logger; secret files are read now. */
 export function collectSecretValues(config: unknown): string[] {
   const values = new Set<string>();
-  for (const path of secretPaths(config)) {
-    let value: unknown = config;
-    for (const seg of path) value = (value as Record<PathSegment, unknown>)[seg];
-    values.add(String(value));
+  for (const path of secretPaths(config)) values.add(String(valueAt(config, path)));
+  for (const path of secretFilePaths(config)) {
+    try {
+      values.add(currentSecretFile(String(valueAt(config, path))));
+    } catch {
+      // Unreadable: validation reports it; there is no value to hide.
+    }
   }
   for (const password of urlPasswords(config)) values.add(password);
   return [...values];
@@ -55,16 +85,4 @@ function urlPasswords(config: unknown): string[] {
   }
   if (typeof config !== 'object' || config === null) return [];
   return Object.values(config).flatMap(urlPasswords);
-}
-
-/**
- * Replaces every occurrence of each secret (of 4 characters or more: shorter ones would blank out
- * ordinary words) with [REDACTED]. Longest first, so a secret containing another is fully hidden.
- */
-export function redactText(text: string, secrets: readonly string[]): string {
-  let out = text;
-  for (const secret of [...secrets].filter((s) => s.length >= 4).sort((a, b) => b.length - a.length)) {
-    out = out.replaceAll(secret, REDACTED);
-  }
-  return out;
 }

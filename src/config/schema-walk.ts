@@ -1,13 +1,13 @@
 // Looks up the part of the zod schema that a data path refers to, so issues can name the keys
 // allowed there, the field's hint, and whether the field holds a secret.
 import type { z } from 'zod';
-import type { PathSegment } from './env-substitution.ts';
+import type { PathSegment } from './path.ts';
 import { fieldInfo, type FieldInfo } from './fields.ts';
 
 type Schema = z.core.$ZodType;
 
 // Only the parts of zod's internal definitions that a walk needs.
-interface Def {
+export interface Def {
   type: string;
   innerType?: Schema;
   in?: Schema;
@@ -20,10 +20,10 @@ interface Def {
   values?: unknown[];
 }
 
-const defOf = (s: Schema): Def => s._zod.def;
+export const defOf = (s: Schema): Def => s._zod.def;
 
 /** The schema with everything it wraps (default, optional, pipe…), outermost first. */
-function unwrap(schema: Schema): Schema[] {
+export function unwrap(schema: Schema): Schema[] {
   const out: Schema[] = [];
   const queue = [schema];
   for (let s = queue.shift(); s; s = queue.shift()) {
@@ -114,4 +114,44 @@ export function infoAt(root: Schema, path: readonly PathSegment[], data: unknown
     info.secret ||= meta?.secret === true;
   }
   return info;
+}
+
+/** A path pattern: an object key, `*` for any key of a record, `#` for any list index. */
+export type PathPattern = readonly string[];
+
+/**
+ * The path patterns of every field whose registered facts pass `test`, e.g. the secrets:
+ * `['sources', '#', 'auth', 'token']`, `['exporter', 'headers', '*']`. Every option of a union is
+ * visited, so a pattern holds for any platform that has the key.
+ */
+export function fieldPatterns(root: Schema, test: (info: FieldInfo) => boolean): PathPattern[] {
+  const out = new Map<string, PathPattern>();
+  const visit = (schema: Schema, path: string[], seen: Set<Schema>): void => {
+    if (seen.has(schema)) return;
+    const here = new Set(seen).add(schema);
+    for (const s of unwrap(schema)) {
+      const info = fieldInfo.get(s);
+      if (info && test(info) && path.length > 0) out.set(path.join('\0'), path);
+      const def = defOf(s);
+      if (def.type === 'object') for (const [key, child] of Object.entries(def.shape ?? {})) visit(child, [...path, key], here);
+      else if (def.type === 'record' && def.valueType) visit(def.valueType, [...path, '*'], here);
+      else if (def.type === 'array' && def.element) visit(def.element, [...path, '#'], here);
+      else if (def.type === 'union') for (const o of def.options ?? []) visit(o, path, here);
+    }
+  };
+  visit(root, [], new Set());
+  return [...out.values()];
+}
+
+/** True when `path` matches `pattern` (`*` any key, `#` any index). */
+export function matchesPattern(pattern: PathPattern, path: readonly PathSegment[]): boolean {
+  return (
+    pattern.length === path.length &&
+    pattern.every((p, i) => {
+      const seg = path[i];
+      if (p === '#') return typeof seg === 'number';
+      if (p === '*') return typeof seg === 'string';
+      return p === seg;
+    })
+  );
 }

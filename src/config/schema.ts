@@ -12,7 +12,7 @@ function isListenAddress(value: string): boolean {
   return m !== null && Number(m[2]) <= 65535;
 }
 
-const filePath = text().nullable().default(null);
+const filePath = (description: string) => text().nullable().default(null).meta({ description });
 
 const headerValue = z.string();
 fieldInfo.add(headerValue, { secret: true, hint: 'header values are strings, e.g. authorization: "Bearer ${env:OTLP_TOKEN}"' });
@@ -23,14 +23,14 @@ const exporter = z
     endpoint: httpUrl.optional().meta({ description: 'Full OTLP logs URL. Default: OTEL_EXPORTER_OTLP_LOGS_ENDPOINT, else OTEL_EXPORTER_OTLP_ENDPOINT + /v1/logs, else http://localhost:4318/v1/logs.' }),
     protocol: z.enum(['http/protobuf', 'http/json']).optional().meta({ description: 'Default: OTEL_EXPORTER_OTLP_LOGS_PROTOCOL / OTEL_EXPORTER_OTLP_PROTOCOL, else http/protobuf.' }),
     headers: z.record(z.string(), headerValue).prefault({}).meta({ description: 'Merged over OTEL_EXPORTER_OTLP_HEADERS. Values are secrets.' }),
-    compression: z.enum(['gzip', 'none']).default('gzip'),
-    timeout: duration('10s'),
+    compression: z.enum(['gzip', 'none']).default('gzip').meta({ description: 'Request body compression.' }),
+    timeout: duration('10s').meta({ description: 'Time limit of one export request.' }),
     tls: z
       .strictObject({
-        ca_file: filePath,
-        cert_file: filePath,
-        key_file: filePath,
-        insecure_skip_verify: z.boolean().default(false),
+        ca_file: filePath('PEM file of the CA(s) that signed the endpoint\'s certificate (default: the system\'s).'),
+        cert_file: filePath('PEM client certificate, for mutual TLS (needs key_file).'),
+        key_file: filePath('PEM private key of cert_file.'),
+        insecure_skip_verify: z.boolean().default(false).meta({ description: 'Accept any server certificate. For tests only.' }),
       })
       .superRefine((tls, ctx) => {
         const cert = tls.cert_file != null;
@@ -43,26 +43,36 @@ const exporter = z
           });
         }
       }, whenObject)
-      .prefault({}),
+      .prefault({})
+      .meta({ description: 'TLS of https endpoints.' }),
     batch: z
       .strictObject({
-        max_records: z.int().min(1).default(2048),
-        max_bytes: size('4MiB'),
-        timeout: duration('1s'),
-        linger: duration('200ms'),
+        max_records: z.int().min(1).default(2048).meta({ description: 'Most records in one request.' }),
+        max_bytes: size('4MiB').meta({ description: 'Most bytes (encoded, before compression) in one request.' }),
+        timeout: duration('1s').meta({ description: 'Longest time a record waits for its batch to fill.' }),
+        linger: duration('200ms').meta({
+          description:
+            "Once no record came for this long and the exporter has nothing to send, a partial batch goes at once (Nagle's rule) instead of waiting for timeout. Partial batches leave at most once per linger; a burst that visibly ended leaves sooner; a steady trickle waits for timeout. Set it to timeout to send only full or timed-out batches.",
+        }),
       })
-      .prefault({}),
+      .prefault({})
+      .meta({ description: 'How records are grouped into requests.' }),
     retry: z
-      .strictObject({ initial_interval: duration('1s'), max_interval: duration('30s') })
+      .strictObject({
+        initial_interval: duration('1s').meta({ description: 'First wait before a retry; doubles up to max_interval (full jitter).' }),
+        max_interval: duration('30s').meta({ description: 'Longest wait between retries.' }),
+      })
       .superRefine((retry, ctx) => {
         const { initial_interval: initial, max_interval: max } = retry as { initial_interval: unknown; max_interval: unknown };
         if (typeof initial === 'number' && typeof max === 'number' && initial > max) {
           ctx.addIssue({ code: 'custom', path: ['initial_interval'], message: 'initial_interval is larger than max_interval', params: { hint: 'backoff grows from initial_interval up to max_interval' } });
         }
       }, whenObject)
-      .prefault({}),
+      .prefault({})
+      .meta({ description: 'Retries of failed requests: until shutdown; a retryable batch is never dropped.' }),
   })
-  .prefault({});
+  .prefault({})
+  .meta({ description: 'The one OTLP/HTTP endpoint every record goes to.' });
 
 /** The config file as parsed, before the OTEL_* environment fallbacks are applied. */
 export const configSchema = z
@@ -71,29 +81,40 @@ export const configSchema = z
     exporter,
     storage: z
       .strictObject({
-        dir: text().default('./data'),
-        spool: z.strictObject({ enabled: z.boolean().default(true), max_bytes: size('512MiB') }).prefault({}),
+        dir: text().default('./data').meta({ description: 'Directory of state.db (checkpoints and spool). The container image uses /var/lib/agent-log-exporter.' }),
+        spool: z
+          .strictObject({
+            enabled: z.boolean().default(true).meta({ description: 'Buffer records on disk between sources and exporter (off: in memory, checkpoints advance only on a 2xx).' }),
+            max_bytes: size('512MiB').meta({ description: 'Spool size limit; a full spool pauses reading, nothing is dropped.' }),
+          })
+          .prefault({})
+          .meta({ description: 'The disk buffer between sources and exporter.' }),
       })
-      .prefault({}),
+      .prefault({})
+      .meta({ description: 'Where the daemon keeps its state.' }),
     resource: attributes().meta({ description: 'Resource attributes of every stream, merged over OTEL_RESOURCE_ATTRIBUTES.' }),
-    server: z.strictObject({ listen: listen.default('127.0.0.1:13133') }).prefault({}),
+    server: z
+      .strictObject({ listen: listen.default('127.0.0.1:13133').meta({ description: 'HOST:PORT of /healthz, /readyz and /metrics; "" disables the server.' }) })
+      .prefault({})
+      .meta({ description: 'The health and metrics endpoint.' }),
     log: z
       .strictObject({
-        level: z.enum(['trace', 'debug', 'info', 'warn', 'error']).default('info'),
-        format: z.enum(['json', 'pretty']).default('json'),
+        level: z.enum(['trace', 'debug', 'info', 'warn', 'error']).default('info').meta({ description: 'Least level logged; debug adds stack traces.' }),
+        format: z.enum(['json', 'pretty']).default('json').meta({ description: 'One JSON object per line, or a compact human line.' }),
       })
-      .prefault({}),
-    shutdown_timeout: duration('10s', { allowZero: true }),
+      .prefault({})
+      .meta({ description: 'The daemon\'s own logs, on stderr.' }),
+    shutdown_timeout: duration('10s', { allowZero: true }).meta({ description: 'On SIGTERM/SIGINT, how long in-flight records may take to be delivered before the daemon exits.' }),
   })
   .meta({ title: 'agent-log-exporter configuration' });
 
 export type ParsedConfig = z.output<typeof configSchema>;
 export type SourceConfig = ParsedConfig['sources'][number];
-export type FoundrySourceConfig = Extract<SourceConfig, { type: 'foundry' }>;
-export type Hill90SourceConfig = Extract<SourceConfig, { type: 'hill90' }>;
-export type DaytonaSourceConfig = Extract<SourceConfig, { type: 'daytona' }>;
-export type AgentboxSourceConfig = Extract<SourceConfig, { type: 'agentbox' }>;
 export type SeverityConfig = SourceConfig['severity'];
+export type { FoundrySourceConfig } from '../sources/foundry/config.ts';
+export type { Hill90SourceConfig } from '../sources/hill90/config.ts';
+export type { DaytonaSourceConfig } from '../sources/daytona/config.ts';
+export type { AgentboxSourceConfig } from '../sources/agentbox/config.ts';
 
 /** The exporter after the OTEL_* fallbacks: endpoint and protocol are always known. */
 export type ExporterConfig = Omit<ParsedConfig['exporter'], 'endpoint' | 'protocol'> & {

@@ -1,35 +1,32 @@
 /**
- * The one table of platforms. A new platform is a folder under src/sources/ plus one
- * entry here; `create` is the only place a source starts doing I/O.
+ * The one table of platforms: a new platform is a folder under src/sources/ with a descriptor,
+ * and one line here (docs/ADDING-A-PLATFORM.md). The config union, config/schema.json,
+ * docs/CONFIG.md, the help text, secret redaction and the reserved attribute keys are all
+ * derived from this list. `create` is the only place a source starts doing I/O.
  */
-import type { SourceConfig } from '../config/schema.ts';
-import type { Logger } from '../telemetry/logger.ts';
-import type { Events } from '../telemetry/events.ts';
-import type { Source } from './types.ts';
-import { createFoundrySource } from './foundry/index.ts';
-import { createAgentboxSource } from './agentbox/index.ts';
-import { createDaytonaSource } from './daytona/index.ts';
-import { createHill90Source } from './hill90/index.ts';
-import { SourceUnavailableError } from './errors.ts';
+import type { z } from 'zod';
+import { agentbox } from './agentbox/descriptor.ts';
+import { daytona } from './daytona/descriptor.ts';
+import { foundry } from './foundry/descriptor.ts';
+import { hill90 } from './hill90/descriptor.ts';
+import type { PlatformDescriptor } from './platform.ts';
+import type { Source, SourceDeps } from './types.ts';
 
-export interface SourceDeps {
-  logger: Logger;
-  events: Events;
-}
+export const PLATFORMS = [foundry, hill90, daytona, agentbox] as const;
 
-type Factory<T extends SourceConfig['type']> = (config: Extract<SourceConfig, { type: T }>, deps: SourceDeps) => Source;
+/** The config of a source of any platform. */
+export type SourceConfig = z.output<(typeof PLATFORMS)[number]['config']>;
 
-const FACTORIES: { [T in SourceConfig['type']]: Factory<T> } = {
-  foundry: createFoundrySource,
-  hill90: createHill90Source,
-  daytona: createDaytonaSource,
-  agentbox: createAgentboxSource,
-};
-
-export { SourceUnavailableError };
+export type { SourceDeps };
+export { SourceUnavailableError } from './errors.ts';
 
 export function availableTypes(): string[] {
-  return Object.keys(FACTORIES);
+  return PLATFORMS.map((p) => p.type);
+}
+
+/** The descriptor of a `type:` value, if this build has it. */
+export function platformOf(type: string): PlatformDescriptor | undefined {
+  return (PLATFORMS as readonly PlatformDescriptor[]).find((p) => p.type === type);
 }
 
 /**
@@ -37,6 +34,7 @@ export function availableTypes(): string[] {
  * serve (the CLI reports it as a config problem, exit 2); nothing here does I/O yet.
  */
 export function createSource(config: SourceConfig, deps: SourceDeps): Source {
-  const factory = FACTORIES[config.type];
-  return factory(config as never, deps);
+  const platform = platformOf(config.type);
+  if (!platform) throw new Error(`no platform "${config.type}" in the registry`);
+  return platform.create(config, deps);
 }

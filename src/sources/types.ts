@@ -86,3 +86,9 @@ export interface Source {
   /** Discovery period; undefined for sources that name one fixed stream. */
   discoverIntervalMs?: number;
 }
+
+/** What a platform's `create()` gets from the daemon. */
+export interface SourceDeps {
+  logger: Logger;
+  events: Events;
+}

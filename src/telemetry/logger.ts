@@ -5,7 +5,7 @@
  */
 import pino from 'pino';
 import { Writable } from 'node:stream';
-import { REDACTED, redactText } from '../config/redact.ts';
+import { learnedSecrets, REDACTED, redactText } from '../config/redact-text.ts';
 
 export type Logger = pino.Logger;
 export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'silent';
@@ -34,8 +34,17 @@ const AUTH_SCHEME = /^(?:bearer|basic|apikey|api-key|token|splunk|genie-?key)\s+
 export function createSecretList(initial: Iterable<string> = []): SecretList {
   const set = new Set<string>();
   let list: readonly string[] = [];
+  let learnedVersion = -1;
   const secrets: SecretList = {
-    values: () => list,
+    // Secrets read from files at run time (rotated `token_file`s…) join as they are read.
+    values: () => {
+      const learned = learnedSecrets();
+      if (learned.version !== learnedVersion) {
+        learnedVersion = learned.version;
+        secrets.add(learned.values);
+      }
+      return list;
+    },
     add(values) {
       for (const v of values) {
         set.add(v);

@@ -4,7 +4,8 @@
  * what it means for a stream is decided by the poller and follower.
  */
 import { request, type Dispatcher } from 'undici';
-import type { AgentboxSourceConfig } from '../../config/schema.ts';
+import { secretOf, type SecretValue } from '../../config/secret-value.ts';
+import type { AgentboxSourceConfig } from './config.ts';
 import { httpError, summarize } from '../shared/http-outcome.ts';
 import { PlatformError } from '../errors.ts';
 import { parseSandbox, type Sandbox } from './parser.ts';
@@ -34,17 +35,17 @@ export interface LogsQuery {
 
 export class AgentboxClient {
   readonly #base: string;
-  readonly #apiKey: string;
+  readonly #apiKey: SecretValue;
   readonly #maxBodyBytes: number;
 
-  constructor(config: Pick<AgentboxSourceConfig, 'endpoint' | 'api_key'>, opts: { maxBodyBytes?: number } = {}) {
+  constructor(config: Pick<AgentboxSourceConfig, 'endpoint' | 'api_key' | 'api_key_file'>, opts: { maxBodyBytes?: number } = {}) {
     this.#base = `${config.endpoint.replace(/\/+$/, '')}/v1`;
-    this.#apiKey = config.api_key;
+    this.#apiKey = secretOf(config, 'api_key');
     this.#maxBodyBytes = opts.maxBodyBytes ?? MAX_BODY_BYTES;
   }
 
   headers(accept = 'application/json'): Record<string, string> {
-    return { 'agentbox-api-key': this.#apiKey, accept };
+    return { 'agentbox-api-key': this.#apiKey.current(), accept };
   }
 
   logsUrl(q: LogsQuery, stream = false): string {

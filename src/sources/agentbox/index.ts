@@ -5,8 +5,8 @@
  * named sandbox) is read again every `discover_interval`: sandboxes that stop are released (a
  * sandbox that is gone already ends its own stream, 404 on its next poll).
  */
-import type { AgentboxSourceConfig } from '../../config/schema.ts';
-import type { SourceDeps } from '../registry.ts';
+import type { AgentboxSourceConfig } from './config.ts';
+import type { SourceDeps } from '../types.ts';
 import type { Source, StreamSpec } from '../types.ts';
 import { AgentboxClient } from './client.ts';
 import { WindowCursor } from './cursor.ts';

@@ -3,7 +3,8 @@
  * toolbox of one sandbox (sessions, commands, log snapshots), with the headers each needs.
  */
 import { request } from 'undici';
-import type { DaytonaSourceConfig } from '../../config/schema.ts';
+import { secretOf, type SecretValue } from '../../config/secret-value.ts';
+import type { DaytonaSourceConfig } from './config.ts';
 import { httpError } from '../shared/http-outcome.ts';
 import { PlatformError } from '../errors.ts';
 import { clip } from '../../util/clip.ts';
@@ -45,24 +46,24 @@ const MAX_PAGES = 10_000;
 
 export class DaytonaClient {
   readonly #apiUrl: string;
-  readonly #apiKey: string;
+  readonly #apiKey: SecretValue;
   readonly #organizationId: string | undefined;
   readonly #toolboxUrl: string | undefined;
 
   constructor(config: DaytonaSourceConfig) {
     this.#apiUrl = config.api_url.replace(/\/+$/, '');
-    this.#apiKey = config.api_key;
+    this.#apiKey = secretOf(config, 'api_key');
     this.#organizationId = config.organization_id ?? undefined;
     this.#toolboxUrl = config.toolbox_url?.replace(/\/+$/, '');
   }
 
   /** Headers of toolbox calls and of the log WebSocket. The org header is for the main API only (§3.3). */
   toolboxHeaders(): Record<string, string> {
-    return { authorization: `Bearer ${this.#apiKey}`, [SPLIT_OUTPUT_HEADER]: 'true' };
+    return { authorization: `Bearer ${this.#apiKey.current()}`, [SPLIT_OUTPUT_HEADER]: 'true' };
   }
 
   #apiHeaders(): Record<string, string> {
-    const headers: Record<string, string> = { authorization: `Bearer ${this.#apiKey}`, accept: 'application/json' };
+    const headers: Record<string, string> = { authorization: `Bearer ${this.#apiKey.current()}`, accept: 'application/json' };
     if (this.#organizationId) headers['x-daytona-organization-id'] = this.#organizationId;
     return headers;
   }

@@ -4,7 +4,7 @@
  * A sandbox whose toolbox cannot be listed this round keeps the streams it had (a transient error
  * must not stop and restart its followers); commands whose stream finished are not listed again.
  */
-import type { DaytonaSourceConfig } from '../../config/schema.ts';
+import type { DaytonaSourceConfig } from './config.ts';
 import type { Logger } from '../../telemetry/logger.ts';
 import type { DaytonaClient, DaytonaCommand, Toolbox } from './client.ts';
 

@@ -3,8 +3,8 @@
  * one of its sessions, or of every started sandbox matching `sandbox_labels` (discovery).
  * Stream keys: `<source>/<sandbox>/<session>/<command>`, and `<source>/<sandbox>/entrypoint`.
  */
-import type { DaytonaSourceConfig } from '../../config/schema.ts';
-import type { SourceDeps } from '../registry.ts';
+import type { DaytonaSourceConfig } from './config.ts';
+import type { SourceDeps } from '../types.ts';
 import type { Attributes, Source, StreamSpec } from '../types.ts';
 import { DaytonaClient } from './client.ts';
 import { createDiscovery, type DaytonaTargetRef } from './discovery.ts';

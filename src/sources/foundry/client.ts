@@ -3,7 +3,7 @@
  * and the paged session listing.
  */
 import { request } from 'undici';
-import type { FoundrySourceConfig } from '../../config/schema.ts';
+import type { FoundrySourceConfig } from './config.ts';
 import { httpError } from '../shared/http-outcome.ts';
 
 /** Every call sends both preview flags, comma-joined, as the current JS SDK does. */

@@ -2,8 +2,9 @@
  * The Foundry source: one named session, or every session of an agent (discovery).
  * Stream key: `<source>/<agent>/<session>`.
  */
-import type { FoundrySourceConfig } from '../../config/schema.ts';
-import type { SourceDeps } from '../registry.ts';
+import { secretOf } from '../../config/secret-value.ts';
+import type { FoundrySourceConfig } from './config.ts';
+import type { SourceDeps } from '../types.ts';
 import type { Source, StreamSpec } from '../types.ts';
 import { FoundryClient, type TokenProvider } from './client.ts';
 import { createFoundryFollower } from './follower.ts';
@@ -14,8 +15,8 @@ const GONE = new Set(['deleting', 'deleted', 'expired']);
 function tokenProvider(config: FoundrySourceConfig, deps: SourceDeps): TokenProvider {
   const auth = config.auth;
   if (auth.type === 'bearer') {
-    const token = auth.token;
-    return { getToken: () => Promise.resolve(token) };
+    const token = secretOf(auth, 'token');
+    return { getToken: () => Promise.resolve(token.current()) };
   }
   // Entra ID: a failure is counted and logged (once a minute) as an auth failure of this source;
   // the caller's reconnect or discovery backoff retries it.

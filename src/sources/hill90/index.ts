@@ -2,16 +2,21 @@
  * The Hill90 source: one named agent, or every `running` agent the token can see (discovery
  * through `GET /agents`; agents no longer running are released). Stream key: `<source>/<agent id>`.
  */
-import type { Hill90SourceConfig } from '../../config/schema.ts';
-import type { SourceDeps } from '../registry.ts';
+import { secretOf } from '../../config/secret-value.ts';
+import type { Hill90SourceConfig } from './config.ts';
+import type { SourceDeps } from '../types.ts';
 import type { Source, StreamSpec } from '../types.ts';
 import { Hill90Client } from './client.ts';
 import { createHill90Follower } from './follower.ts';
 import { createOidcTokenProvider, createStaticTokenProvider, type TokenProvider } from './token-provider.ts';
 
 function tokenProvider(auth: Hill90SourceConfig['auth']): TokenProvider {
-  if (auth.type === 'bearer') return createStaticTokenProvider(auth.token);
-  return createOidcTokenProvider({ tokenUrl: auth.token_url, clientId: auth.client_id, clientSecret: auth.client_secret, scope: auth.scope });
+  if (auth.type === 'bearer') {
+    const token = secretOf(auth, 'token');
+    return createStaticTokenProvider(() => token.current());
+  }
+  const clientSecret = secretOf(auth, 'client_secret');
+  return createOidcTokenProvider({ tokenUrl: auth.token_url, clientId: auth.client_id, clientSecret: () => clientSecret.current(), scope: auth.scope });
 }
 
 export function createHill90Source(config: Hill90SourceConfig, _deps: SourceDeps): Source {

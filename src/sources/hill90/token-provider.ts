@@ -30,14 +30,17 @@ export class TokenError extends Error {
   }
 }
 
-export function createStaticTokenProvider(token: string): TokenProvider {
-  return { getToken: () => Promise.resolve(token), invalidate: () => undefined, renewable: false };
+/** A fixed token: a string, or read on every use (a `token_file` that may be rotated). */
+export function createStaticTokenProvider(token: string | (() => string)): TokenProvider {
+  const current = typeof token === 'string' ? () => token : token;
+  return { getToken: () => Promise.resolve(current()), invalidate: () => undefined, renewable: false };
 }
 
 export interface OidcOptions {
   tokenUrl: string;
   clientId: string;
-  clientSecret: string;
+  /** The client secret, or a function that reads it on every token request (a rotated `client_secret_file`). */
+  clientSecret: string | (() => string);
   scope?: string;
   now?: () => number;
 }
@@ -59,7 +62,7 @@ export function createOidcTokenProvider(options: OidcOptions): TokenProvider {
   let pending: Promise<Cached> | undefined;
 
   async function fetchToken(): Promise<Cached> {
-    const form = new URLSearchParams({ grant_type: 'client_credentials', client_id: options.clientId, client_secret: options.clientSecret });
+    const form = new URLSearchParams({ grant_type: 'client_credentials', client_id: options.clientId, client_secret: typeof options.clientSecret === 'string' ? options.clientSecret : options.clientSecret() });
     if (options.scope) form.set('scope', options.scope);
     const started = now();
     let status: number;
