@@ -27,6 +27,8 @@ async function main(argv: string[]): Promise<number> {
         json: { type: 'boolean' },
         duration: { type: 'string' },
         'otlp-endpoint': { type: 'string' },
+        keep: { type: 'boolean' },
+        'emulators-only': { type: 'boolean' },
       },
     });
   } catch (error) {
@@ -84,7 +86,7 @@ async function main(argv: string[]): Promise<number> {
       const stop = stopOnSignals();
       try {
         const { runDemo } = await import('./cli/demo.ts');
-        return await runDemo({ durationMs, otlpEndpoint: values['otlp-endpoint'], output: process.stdout, env: process.env, signal: stop.signal });
+        return await runDemo({ durationMs, otlpEndpoint: values['otlp-endpoint'], keep: values.keep, emulatorsOnly: values['emulators-only'], output: process.stdout, env: process.env, signal: stop.signal });
       } finally {
         stop.dispose();
       }

@@ -5,7 +5,8 @@
  * daemon on it (real state dir there). A live summary per source redraws in place on a
  * terminal (one plain line a second elsewhere); at the end, what the receiver decoded. With
  * `--otlp-endpoint URL` the records go there instead (the only case where anything leaves
- * 127.0.0.1).
+ * 127.0.0.1). `--keep` leaves the config and state directory for `checkpoints list`;
+ * `--emulators-only` starts the platforms and the receiver without a daemon (emulators-only.ts).
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,8 +19,10 @@ import { startDaemon, type Daemon } from '../../src/lifecycle/daemon.ts';
 import { Events } from '../../src/telemetry/events.ts';
 import { createLogger } from '../../src/telemetry/logger.ts';
 import { DEMO_SOURCES, demoConfigYaml } from './config.ts';
+import { emulatorsOnly } from './emulators-only.ts';
+import { guardOutput, type DemoOutput } from './output.ts';
 import { startPlatforms } from './platforms.ts';
-import { decodedReport } from './report.ts';
+import { decodedReport, resourceReport } from './report.ts';
 import { createScreen } from './screen.ts';
 import { createSummary } from './summary.ts';
 import { CliError, EXIT_FATAL, EXIT_OK, EXIT_USAGE, UsageError } from '../../src/cli/errors.ts';
@@ -35,11 +38,15 @@ const EXPORTED = 'agentlog_records_exported_total';
 
 export interface DemoOptions {
   /** How long the agents run (default 8s). */
-  durationMs?: number;
+  durationMs?: number | undefined;
   /** Export here instead of to the loopback receiver. */
-  otlpEndpoint?: string;
-  /** Where the demo prints (stdout): a TTY gets the redrawn summary and colours. */
-  output: { write(text: string): unknown; isTTY?: boolean; columns?: number };
+  otlpEndpoint?: string | undefined;
+  /** Leave the temporary directory (config, state.db) behind, for `checkpoints list`. */
+  keep?: boolean | undefined;
+  /** Only the emulators and the receiver, until Ctrl-C: a config to try `run` and `tail` on. */
+  emulatorsOnly?: boolean | undefined;
+  /** Where the demo prints (stdout): a TTY gets the redrawn summary and colours; closing it stops the demo. */
+  output: DemoOutput;
   /** NO_COLOR / FORCE_COLOR, and the OTEL_* exporter settings for an external endpoint. */
   env: NodeJS.ProcessEnv;
   /** Aborting stops the demo early, as cleanly as at the end (Ctrl-C). */
@@ -76,13 +83,18 @@ function checkEndpoint(url: string): void {
 }
 
 export async function demoCommand(options: DemoOptions): Promise<number> {
-  const { output, signal } = options;
   const durationMs = options.durationMs ?? DEFAULT_DEMO_DURATION_MS;
   if (!(durationMs > 0)) throw new UsageError('--duration must be longer than 0, e.g. --duration 8s.');
   const external = options.otlpEndpoint;
   if (external !== undefined) checkEndpoint(external);
-  const out = (line = ''): void => void output.write(line + '\n');
-  const tty = output.isTTY === true;
+  if (options.emulatorsOnly && options.durationMs !== undefined) throw new UsageError('--emulators-only runs until Ctrl-C; leave out --duration.');
+  // A reader that goes away (`npm run demo | head -3`) stops the demo like Ctrl-C, quietly.
+  const output = guardOutput(options.output);
+  const signal = AbortSignal.any([output.signal, ...(options.signal ? [options.signal] : [])]);
+  const keep = options.keep === true;
+  if (options.emulatorsOnly) return emulatorsOnly({ output, otlpEndpoint: external, keep, signal });
+  const out = (line = ''): void => output.write(line + '\n');
+  const tty = options.output.isTTY === true;
   const palette = createPalette(colorEnabled(tty, options.env));
 
   const resources = new Resources();
@@ -95,7 +107,7 @@ export async function demoCommand(options: DemoOptions): Promise<number> {
       resources.add(() => receiver?.close());
     }
     const dir = mkdtempSync(join(tmpdir(), 'agent-log-exporter-demo-'));
-    resources.add(() => rmSync(dir, { recursive: true, force: true }));
+    if (!keep) resources.add(() => rmSync(dir, { recursive: true, force: true }));
 
     const configPath = join(dir, 'agent-log-exporter.yaml');
     const otlpEndpoint = external ?? receiver?.url ?? '';
@@ -115,7 +127,7 @@ export async function demoCommand(options: DemoOptions): Promise<number> {
     out(`agent-log-exporter demo: four emulated agent platforms → the real daemon → OTLP/HTTP`);
     for (const s of DEMO_SOURCES) out(`  ${s.platform.padEnd(9)} ${platforms.urls[s.platform]}  (emulator; source "${s.name}")`);
     out(`  ${'OTLP'.padEnd(9)} ${otlpEndpoint}  (${receiver ? 'loopback receiver, decodes with the official OTLP proto schema' : 'yours, from --otlp-endpoint'})`);
-    out(`  config    ${configPath}  (state.db beside it; both removed at the end)`);
+    out(`  config    ${configPath}  (state in data/ beside it; ${keep ? 'both kept (--keep)' : 'both removed at the end'})`);
     out();
     out(`running for ${seconds(durationMs)} (Ctrl-C stops sooner):`);
 
@@ -130,7 +142,7 @@ export async function demoCommand(options: DemoOptions): Promise<number> {
     resources.add(() => activity.stop());
 
     const summary = createSummary(DEMO_SOURCES, daemon, events, receiver?.records);
-    const screen = createScreen({ write: (t) => output.write(t), tty, palette, columns: output.columns ?? 100 });
+    const screen = createScreen({ write: (t) => output.write(t), tty, palette, columns: options.output.columns ?? 100 });
     const started = Date.now();
     const requests = (): number => events.total('agentlog_export_requests_total');
     const tick = (): void =>
@@ -142,8 +154,9 @@ export async function demoCommand(options: DemoOptions): Promise<number> {
     const interrupted = await stopAfter(durationMs, signal);
     await activity.stop();
     const stopping = Date.now();
-    // The agents are quiet; let the daemon read their last lines before it stops reading.
-    await settled(() => events.total(RECEIVED), activity.appended, CATCH_UP_MS);
+    // The agents are quiet; let the daemon read their last lines before it stops reading
+    // (unless nobody reads the output any more).
+    if (!output.closed) await settled(() => events.total(RECEIVED), activity.appended, CATCH_UP_MS);
     clearInterval(ticker);
     const delivered = await daemon.shutdown(config.shutdown_timeout);
     const exported = events.total(EXPORTED);
@@ -158,7 +171,7 @@ export async function demoCommand(options: DemoOptions): Promise<number> {
 
     out(
       `stopped in ${seconds(Date.now() - stopping)}: ${delivered ? 'everything delivered' : 'not everything was delivered'}, ` +
-        `checkpoints saved; emulators${receiver ? ' and receiver' : ''} closed, temporary directory removed`,
+        `checkpoints saved; emulators${receiver ? ' and receiver' : ''} closed, ${keep ? 'temporary directory kept' : 'temporary directory removed'}`,
     );
     out();
     if (dropped > 0) out(`dropped   ${String(dropped).padStart(5)} records rejected by the endpoint`);
@@ -167,8 +180,15 @@ export async function demoCommand(options: DemoOptions): Promise<number> {
     if (receiver) {
       out(`the receiver decoded ${records.length} records in ${decodedRequests} request${decodedRequests === 1 ? '' : 's'}; the daemon counted ${exported} exported${records.length === exported ? '' : ' (they differ: that is a bug)'}:`);
       for (const line of decodedReport(DEMO_SOURCES, records, palette)) out(line);
+      out();
+      for (const line of resourceReport(DEMO_SOURCES, records, palette)) out(line);
     } else if (exported > 0) {
       out(`Look for deployment.environment.name=demo at your backend: service.name is the source name, one OTLP resource per stream.`);
+    }
+    if (keep) {
+      out();
+      out(`kept ${dir}: the run's config and its state (checkpoints; the spool, empty once all was delivered). In this checkout:`);
+      out(`  npx agent-log-exporter checkpoints list --config ${configPath}`);
     }
     return EXIT_OK;
   } finally {

@@ -101,3 +101,32 @@ export function decodedReport(sources: readonly ReportSource[], records: readonl
   }
   return lines;
 }
+
+const RESOURCE_WIDTH = 100;
+
+/** Words joined by spaces into lines of at most `width` characters (a longer word stands alone). */
+function wrap(words: readonly string[], width: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of words) {
+    if (line && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  if (line) lines.push(line);
+  return lines;
+}
+
+/** The resource of one decoded record per platform: what a backend groups and filters by. */
+export function resourceReport(sources: readonly ReportSource[], records: readonly ReceivedLogRecord[], palette: Palette): string[] {
+  const lines = ['resource attributes of one record per platform (one OTLP resource per stream):'];
+  for (const { name, platform } of sources) {
+    const record = records.find((r) => sourceOf(r) === name);
+    if (!record) continue;
+    lines.push(`  ${platform.padEnd(9)} ${name}/${streamOf(record)}`);
+    const pairs = Object.entries(record.resource).map(([key, value]) => `${key}=${text(value)}`);
+    for (const line of wrap(pairs, RESOURCE_WIDTH - 12)) lines.push(`            ${palette.dim(line)}`);
+  }
+  return lines;
+}

@@ -10,7 +10,9 @@ import { CliError, EXIT_USAGE } from './errors.ts';
 export interface DemoOptions {
   durationMs?: number | undefined;
   otlpEndpoint?: string | undefined;
-  output: { write(text: string): unknown; isTTY?: boolean; columns?: number };
+  keep?: boolean | undefined;
+  emulatorsOnly?: boolean | undefined;
+  output: { write(text: string): unknown; isTTY?: boolean; columns?: number; on?(event: 'error', listener: (error: NodeJS.ErrnoException) => void): unknown };
   env: NodeJS.ProcessEnv;
   signal: AbortSignal;
 }

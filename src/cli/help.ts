@@ -17,7 +17,7 @@ Usage:
                                                     print the sources' records as they arrive (from
                                                     what each platform replays); never exports, never
                                                     touches storage.dir or checkpoints
-  agent-log-exporter demo [--duration 8s] [--otlp-endpoint URL]
+  agent-log-exporter demo [--duration 8s] [--otlp-endpoint URL] [--keep] [--emulators-only]
                                                     the pipeline on built-in emulators of all four
                                                     platforms and a loopback OTLP receiver; no account
 
@@ -29,6 +29,10 @@ Options:
       --otlp-endpoint URL
                       demo: export to this OTLP/HTTP logs URL instead of the loopback receiver
                       (the only way the demo reaches beyond 127.0.0.1)
+      --keep          demo: keep its config and state directory (for checkpoints list)
+      --emulators-only
+                      demo: only the emulators and the receiver, with a config for run and
+                      tail, until Ctrl-C (npm run emulators)
   -h, --help          this help
   -v, --version       print the version
 

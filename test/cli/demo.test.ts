@@ -3,6 +3,8 @@
 // Captured output (a pipe: plain lines) always; a pseudo-terminal (redraw, colours) when
 // util-linux `script` is installed.
 import { spawn, spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
@@ -57,6 +59,23 @@ function decodedRecords(stdout: string): Map<string, { records: number; info: nu
   return rows;
 }
 
+/** The README's recorded run (the block after "A recorded run (`npm run demo -- --duration 3s | cat`"). */
+function readmeRecordedRun(): string {
+  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+  const at = readme.indexOf('A recorded run (`npm run demo -- --duration 3s | cat`');
+  expect(at).toBeGreaterThan(0);
+  const open = readme.indexOf('```\n', at) + 4;
+  return readme.slice(open, readme.indexOf('```', open));
+}
+
+/** A run's outline: its unindented lines and table headers, figures and names that change per run blanked. */
+function outline(text: string): string[] {
+  return text
+    .split('\n')
+    .filter((line) => /^\S/.test(line) || /^\s+source\s+platform/.test(line))
+    .map((line) => line.replace(/agent-log-exporter-demo-\w+/g, 'DIR').replace(/\d+(\.\d+)?/g, 'N').replace(/\s+/g, ' ').trim());
+}
+
 /** A sample record line: `time  source/stream  SEVERITY  body`. */
 const sample = (label: string, severity: string, body: string): RegExp =>
   new RegExp(`^\\s+\\d\\d:\\d\\d:\\d\\d\\.\\d{3}  ${label}\\s+${severity}\\s+${body}`, 'm');
@@ -106,6 +125,17 @@ describe('agent-log-exporter demo', () => {
     expect(stdout).toMatch(sample('daytona-ci/cmd-[0-9a-f]{8}', 'WARNING', 'WARNING: refunds: amount 12\\.50 exceeds.*log\\.iostream=stderr'));
     expect(stdout).toMatch(sample('agentbox-pool/agent', 'INFO', 'INFO:agent:sandbox ready.*k8s\\.container\\.name=agent'));
     expect(stdout).toMatch(sample('agentbox-pool/browser', 'INFO', '\\[INFO\\] chromium .*k8s\\.container\\.name=browser'));
+
+    // The resource of one record per platform, as decoded: what a backend groups streams by.
+    const resources = stdout.slice(stdout.indexOf('resource attributes of one record per platform'));
+    expect(resources).toMatch(/^\s+foundry\s+support-agent\/s_\w+\n\s+.*service\.name=support-agent[^]*?session\.id=s_\w+/m);
+    expect(resources).toMatch(/^\s+hill90\s+hill90-agents\/\S+\n\s+.*service\.name=hill90-agents[^]*?gen_ai\.agent\.id=[0-9a-f-]{36}/m);
+    expect(resources).toMatch(/^\s+daytona\s+daytona-ci\/cmd-[0-9a-f]{8}\n\s+.*service\.name=daytona-ci[^]*?daytona\.command\.id=[0-9a-f-]{36}/m);
+    expect(resources).toMatch(/^\s+agentbox\s+agentbox-pool\/\S+\n\s+.*service\.name=agentbox-pool[^]*?k8s\.pod\.name=\S+/m);
+    for (const line of resources.split('\n')) expect(line.length).toBeLessThanOrEqual(100);
+
+    // The README's recorded run is this run: the same sections and headers, in the same order.
+    expect(outline(readmeRecordedRun())).toEqual(outline(stdout));
   }, 20_000);
 
   it('refuses a duration without a unit (exit 2)', async () => {
