@@ -17,6 +17,7 @@ import { PROGRAMS, buildCommitted, buildWorkingTree, prepareNaive } from './prog
 import { FULL, LONG_SCENARIOS, QUICK, SCENARIOS, runScenario } from './scenarios.ts';
 import type { RunResult, ScenarioId } from './scenarios.ts';
 import { selfCheck } from './self-check.ts';
+import { benchSeenIds } from './seen-ids.ts';
 import { renderTable, summarize } from './table.ts';
 
 const { values } = parseArgs({
@@ -75,3 +76,7 @@ for (const scenario of scenarios) {
 const summaries = summarize(results);
 for (const s of summaries) appendFileSync(values.out, `${JSON.stringify({ ...context, summary: true, ...s })}\n`);
 console.log(renderTable(summaries));
+// Micro-bench of a hot path (moved out of npm test, which never asserts speed).
+const seenIds = benchSeenIds();
+appendFileSync(values.out, `${JSON.stringify({ ...context, micro: 'hill90_seen_ids_serialize', ...seenIds })}\n`);
+console.log(`Hill90 seen-ids checkpoint at tail 5000: ${seenIds.ms_per_serialize} ms per serialize (the JSON form took ~2 ms)`);

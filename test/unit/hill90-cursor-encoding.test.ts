@@ -1,5 +1,5 @@
 // The Hill90 seen-id checkpoint is serialized on every hand-off: at tail 5000 it must stay
-// compact and cheap, round-trip every kind of id exactly, read the older JSON form, and
+// compact (its speed is in bench/seen-ids.ts), round-trip every kind of id exactly, read the older JSON form, and
 // never throw on a damaged checkpoint.
 import { describe, expect, it } from 'vitest';
 import { capacityFor, SeenIds } from '../../src/sources/hill90/seen-ids.ts';
@@ -8,21 +8,19 @@ import { generateEvents } from '../../emulators/hill90.ts';
 const familyOf = (id: string) => (id.startsWith('inference-') ? ('inference' as const) : ('container' as const));
 
 describe('Hill90 seen-id checkpoint encoding', () => {
-  it('at tail 5000, full: small and cheap to serialize after every few events', () => {
+  // Its speed is measured by bench/seen-ids.ts (npm run bench), never asserted here.
+  it('at tail 5000, full: small, and still exact after serializing every few events', () => {
     const seen = SeenIds.parse(undefined, capacityFor(5000));
     const events = generateEvents(24_000, { inferenceEvery: 2 });
     for (const e of events.slice(0, 20_000)) seen.admit(e.id, familyOf(e.id), Date.parse(e.timestamp));
     const full = seen.serialize();
     // Two full families of 5064 ids: ~32 characters each; the JSON form was ~590 KB.
     expect(full.length).toBeLessThan(2 * 5064 * 33);
-    const started = performance.now();
     let i = 20_000;
     for (let round = 0; round < 400; round++) {
       for (let k = 0; k < 10; k++, i++) seen.admit(events[i]!.id, familyOf(events[i]!.id), Date.parse(events[i]!.timestamp));
       seen.serialize();
     }
-    // The JSON form took ~2 ms per call here (≈ 800 ms); the bound leaves room for a loaded machine.
-    expect(performance.now() - started).toBeLessThan(400);
     const restored = SeenIds.parse(seen.serialize(), capacityFor(5000));
     // The newest 5064 of each family are known, older ones are behind the floor.
     for (const e of events.slice(-100)) expect(restored.admit(e.id, familyOf(e.id), Date.parse(e.timestamp))).toBe(false);
