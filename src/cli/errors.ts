@@ -22,8 +22,9 @@ export class ConfigInvalidError extends CliError {
 }
 
 export class UsageError extends CliError {
-  constructor(message: string) {
-    super(`${message}\nRun \`agent-log-exporter --help\` for usage.`, EXIT_USAGE);
+  /** `helpCommand`: what to run for help (a command's own `--help` when the slip was in one). */
+  constructor(message: string, helpCommand = 'agent-log-exporter --help') {
+    super(`${message}\nRun \`${helpCommand}\` for usage.`, EXIT_USAGE);
     this.name = 'UsageError';
   }
 }

@@ -7,6 +7,7 @@
 import type { Config } from '../config/schema.ts';
 import { collectSecretValues, redactText } from '../config/redact.ts';
 import { startDaemon, type Daemon } from '../lifecycle/daemon.ts';
+import { startProgress } from '../lifecycle/progress.ts';
 import { createReloader } from '../lifecycle/reload.ts';
 import { scrapeStatus } from '../lifecycle/scrape-status.ts';
 import { SourceUnavailableError } from '../sources/registry.ts';
@@ -53,6 +54,7 @@ export async function runCommand(configPath: string, env: NodeJS.ProcessEnv): Pr
   metrics.setStatusProvider(() => scrapeStatus(daemon.status()));
   health.setPhase('running');
   const reloader = createReloader({ configPath, env, config, daemon, logger, events, secrets, check: preflight });
+  const progress = startProgress({ events, logger, status: () => daemon.status(), intervalMs: () => reloader.current().log.progress_interval });
 
   // Every wait inside the daemon is unref'd (so tests and library use never hang); the
   // daemon itself must live until it is told to stop, even while no connection is open.
@@ -70,6 +72,7 @@ export async function runCommand(configPath: string, env: NodeJS.ProcessEnv): Pr
     };
     const finish = (code: number): void => {
       clearInterval(keepAlive);
+      progress.stop();
       resolve(fatal ? EXIT_FATAL : code);
     };
     fail = (reason) => {

@@ -100,7 +100,9 @@ export const configSchema = z
     log: z
       .strictObject({
         level: z.enum(['trace', 'debug', 'info', 'warn', 'error']).default('info').meta({ description: 'Least level logged; debug adds stack traces.' }),
-        format: z.enum(['json', 'pretty']).default('json').meta({ description: 'One JSON object per line, or a compact human line.' }),
+        // Unset: pretty when stderr is a terminal, json otherwise (telemetry/logger.ts decides).
+        format: z.enum(['json', 'pretty']).optional().meta({ description: 'One JSON object per line (json), or a compact human line (pretty); unset: pretty when stderr is a terminal, else json.' }),
+        progress_interval: duration('1m', { allowZero: true }).meta({ description: 'How often an info line sums up records/s per source, spool and export lag; 0 turns it off.' }),
       })
       .prefault({})
       .meta({ description: 'The daemon\'s own logs, on stderr.' }),

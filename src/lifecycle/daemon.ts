@@ -24,6 +24,7 @@ import { createExportLag, type ExportLag } from '../delivery/export-lag.ts';
 import type { Logger } from '../telemetry/logger.ts';
 import { VERSION } from '../version.ts';
 import { safeUrl } from '../util/safe-url.ts';
+import { announceSpoolRecovery } from './spool-recovery.ts';
 
 export interface DaemonDeps {
   logger: Logger;
@@ -83,7 +84,11 @@ export function startDaemon(config: Config, deps: DaemonDeps): Daemon {
     : new MemoryQueue(checkpoints, config.storage.spool.max_bytes);
   // Batches spooled by an earlier run are acknowledged first; the lag ledger skips them.
   const lag = createExportLag(inner.size().batches);
-  const queue = observeAcks(inner, (batch) => lag.acknowledged(batch.bySource));
+  const recovery = announceSpoolRecovery(inner.size(), logger);
+  const queue = observeAcks(inner, (batch) => {
+    lag.acknowledged(batch.bySource);
+    recovery.acknowledged(batch.records);
+  });
   const exporter = new ExportLoop({
     queue,
     transport: createHttpTransport({

@@ -54,7 +54,7 @@ export function effectiveConfig(current: Config, next: Config): Config {
     exporter: current.exporter,
     storage: current.storage,
     server: current.server,
-    log: { level: next.log.level, format: current.log.format },
+    log: { ...next.log, format: current.log.format },
   };
 }
 

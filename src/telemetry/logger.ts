@@ -1,5 +1,8 @@
 /**
- * The daemon's own logs: pino JSON lines on stderr, one event per line.
+ * The daemon's own logs: pino JSON lines on stderr, one event per line, or one short human line
+ * per event (`log.format: pretty`, the default on a terminal). The pretty form is a dozen lines
+ * here rather than pino-pretty: that package brings its own dependency tree and worker-thread
+ * transport for what is one `JSON.parse` and a join, and the scrub below must see the final text.
  * Secrets are removed by value as the line is written, so no code path
  * (an error message quoting a header, a URL with a token) can leak one.
  */
@@ -12,7 +15,8 @@ export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'silent';
 
 export interface LoggerOptions {
   level: LogLevel;
-  format?: 'json' | 'pretty';
+  /** Unset: pretty when the destination is a terminal, else json. */
+  format?: 'json' | 'pretty' | undefined;
   /** Secret values to scrub from every line; a SecretList can learn more (a reloaded config's). */
   secrets?: readonly string[] | SecretList;
   /** Where lines go; stderr by default. */
@@ -70,7 +74,8 @@ const LEVEL_NAMES: Record<number, string> = { 10: 'TRACE', 20: 'DEBUG', 30: 'INF
 /** A compact human line: `12:00:00.123 INFO  event  key=value …`. */
 function prettyLine(json: string): string {
   try {
-    const { time, level, event, msg, pid: _pid, hostname: _h, ...rest } = JSON.parse(json) as Record<string, unknown>;
+    // per_source: the progress line's numbers, which its message already spells out.
+    const { time, level, event, msg, pid: _pid, hostname: _h, per_source: _p, ...rest } = JSON.parse(json) as Record<string, unknown>;
     const t = new Date(Number(time)).toISOString().slice(11, 23);
     const fields = Object.entries(rest).map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`);
     return `${t} ${(LEVEL_NAMES[Number(level)] ?? String(level)).padEnd(5)} ${typeof event === 'string' ? event : ''} ${typeof msg === 'string' ? msg : ''} ${fields.join(' ')}`.trimEnd() + '\n';
@@ -83,7 +88,7 @@ export function createLogger(options: LoggerOptions): Logger {
   const target = options.destination ?? process.stderr;
   const given = options.secrets ?? [];
   const secrets: SecretList = Array.isArray(given) ? createSecretList(given as readonly string[]) : (given as SecretList);
-  const pretty = options.format === 'pretty';
+  const pretty = options.format === 'pretty' || (options.format === undefined && (target as { isTTY?: boolean }).isTTY === true);
   const sink = new Writable({
     write(chunk: Buffer, _enc, done) {
       let line = redactText(chunk.toString('utf8'), secrets.values());

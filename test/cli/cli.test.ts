@@ -70,10 +70,10 @@ describe('config errors', () => {
 
 describe('commands', () => {
   it('--help and --version work everywhere', () => {
-    for (const args of [['--help'], ['run', '--help'], ['checkpoints', '--help']]) {
-      const r = runCli(args);
+    for (const [args, text] of [[['--help'], 'validate  '], [['run', '--help'], 'agent-log-exporter [run]'], [['checkpoints', '--help'], 'agent-log-exporter checkpoints list']] as const) {
+      const r = runCli([...args]);
       expect(r.status).toBe(0);
-      expect(r.stdout).toContain('agent-log-exporter validate');
+      expect(r.stdout).toContain(text);
     }
     expect(runCli(['--version']).stdout.trim()).toBe(VERSION);
     expect(runCli(['validate', '-v']).stdout.trim()).toBe(VERSION);

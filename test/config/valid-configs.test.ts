@@ -57,7 +57,7 @@ describe('valid configs', () => {
     });
     expect(config.storage).toEqual({ dir: '/var/lib/agent-log-exporter', spool: { enabled: false, max_bytes: 1024 ** 3 } });
     expect(config.server).toEqual({ listen: '' });
-    expect(config.log).toEqual({ level: 'debug', format: 'pretty' });
+    expect(config.log).toEqual({ level: 'debug', format: 'pretty', progress_interval: 60_000 });
     expect(config.shutdown_timeout).toBe(0);
   });
 
@@ -77,7 +77,8 @@ describe('valid configs', () => {
       storage: { dir: './data', spool: { enabled: true, max_bytes: 512 * 1024 ** 2 } },
       resource: {},
       server: { listen: '127.0.0.1:13133' },
-      log: { level: 'info', format: 'json' },
+      // No format: pretty on a terminal, json otherwise (decided where the logger writes).
+      log: { level: 'info', progress_interval: 60_000 },
       shutdown_timeout: 10_000,
     });
   });
