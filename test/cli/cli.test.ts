@@ -11,6 +11,7 @@ import { generateLines } from '../../emulators/foundry.ts';
 import { VERSION } from '../../src/version.ts';
 import { runCli, spawnCli } from '../helpers/cli.ts';
 import { TOKEN, startRig, writeConfig, type Rig } from '../helpers/harness.ts';
+import { until } from '../helpers/until.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'ale-cli-'));
 const SECRET = 'sk-live-9c1e2b7d4a';
@@ -136,6 +137,8 @@ describe('run, signals and checkpoints with the real CLI', () => {
       `sources:\n  - {name: gone, type: foundry, endpoint: "http://127.0.0.1:9/api/projects/p", agent: a, version: "1", session: s, auth: {type: bearer, token: ${SECRET}}}\nexporter: {endpoint: "http://user:hunter2-pass@127.0.0.1:9/v1/logs"}\nstorage: {dir: ${dir}/unreachable}\nserver: {listen: ""}\nlog: {level: info}\n`,
     );
     const daemon = spawnCli(['run', '--config', file]);
+    // Signals sent before the daemon has started would meet Node's default action instead of its handlers.
+    await until(() => daemon.stderr().includes('"event":"daemon.started"'), 'daemon.started', 20_000);
     await new Promise((r) => setTimeout(r, 2500));
     expect(daemon.child.exitCode).toBeNull();
     daemon.child.kill('SIGHUP');
@@ -161,7 +164,7 @@ describe('run, signals and checkpoints with the real CLI', () => {
     // The endpoint is down during the first run.
     rig.receiver.respondWith([{ status: 503, times: 1_000_000 }]);
     const first = spawnCli(['run', '--config', rig.configPath], { FOUNDRY_TOKEN: TOKEN });
-    await new Promise((r) => setTimeout(r, 1500));
+    await until(() => first.stderr().includes('"event":"export.retry"'), 'a failed export', 20_000);
     const stopAt = Date.now();
     first.child.kill('SIGTERM');
     const exit = await first.exited;
