@@ -4,6 +4,7 @@ import { LineCounter, type Document, type YAMLError } from 'yaml';
 import { parseYamlWithEnv, type SubstitutionOptions, pathKey, type Env, type PathSegment } from './env-substitution.ts';
 import { formatPath, type ConfigIssue } from './issues.ts';
 import { applyOtelEnv } from './otel-env.ts';
+import { withSourceProcessing } from '../processing/source-settings.ts';
 import { collectSecretValues, isSecretPath, redactText } from './redact.ts';
 import { secretFileIssues } from './secret-files-check.ts';
 import { configSchema, type Config, type ParsedConfig } from './schema.ts';
@@ -79,7 +80,7 @@ export function parseConfigText(text: string, fileName: string, env: Env, option
     const validated = validate(data, parsed.retyped);
     data = validated.data;
     if (validated.ok && found.length === 0) {
-      const { config, issues } = applyOtelEnv(validated.config, env);
+      const { config, issues } = applyOtelEnv(withSourceProcessing(validated.config), env);
       // Checks beyond the schema (what this build can run, files it must read), placed like the rest.
       // Secret files are read now (commands that need no secrets skip them), so a wrong path fails fast.
       if (issues.length === 0 && options.secretsOptional !== true) issues.push(...secretFileIssues(config));

@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { attributes, duration, fieldInfo, httpUrl, size, text, whenObject } from './fields.ts';
 import { sourcesSchema } from './sources-schema.ts';
+import { processingSchema } from '../processing/config-schema.ts';
 
 const listen = z.string().refine((v) => v === '' || isListenAddress(v), { error: 'not a valid HOST:PORT address', params: { anchor: 'value' } });
 fieldInfo.add(listen, { hint: 'HOST:PORT such as 127.0.0.1:13133 or [::1]:13133; "" disables the server' });
@@ -92,6 +93,7 @@ export const configSchema = z
       })
       .prefault({})
       .meta({ description: 'Where the daemon keeps its state.' }),
+    processing: processingSchema,
     resource: attributes().meta({ description: 'Resource attributes of every stream, merged over OTEL_RESOURCE_ATTRIBUTES.' }),
     server: z
       .strictObject({ listen: listen.default('127.0.0.1:13133').meta({ description: 'HOST:PORT of /healthz, /readyz and /metrics; "" disables the server.' }) })

@@ -3,6 +3,7 @@
 // folder (src/sources/<platform>/config.ts); the union of all of them is derived from the registry.
 import { z } from 'zod';
 import { attributes, fieldInfo, level, text } from './fields.ts';
+import { sourceProcessingSchema } from '../processing/config-schema.ts';
 
 export const SOURCE_NAME = /^[a-z0-9][a-z0-9_-]{0,62}$/;
 const sourceName = z
@@ -34,6 +35,7 @@ const common = {
     examples: [{ team: 'core' }],
   }),
   severity,
+  processing: sourceProcessingSchema,
 };
 
 /** True for a key that was written (YAML `null` counts as not written). */

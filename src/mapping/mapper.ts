@@ -71,6 +71,7 @@ export function createStreamMapper(source: SourceMapping, stream: StreamDescript
         severityText: severity.text,
         body: entry.body,
         eventName: entry.eventName,
+        spanContext: entry.traceId === undefined ? undefined : { traceId: entry.traceId, spanId: entry.spanId ?? '', traceFlags: entry.traceFlags ?? 0 },
         attributes: fields.attributesOf(entry),
         resource,
         instrumentationScope: scope,

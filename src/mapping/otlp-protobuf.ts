@@ -115,6 +115,24 @@ function timeWords(ms: number): void {
   words.high = (Math.floor(lower16 / 4294967296) + ((upper / 65536) >>> 0) + carry) >>> 0;
 }
 
+/** flags (fixed32, only when not 0), trace_id (16 bytes), span_id (8 bytes), as the official writer puts them. */
+function writeTraceContext(entry: LogEntry): void {
+  ensure(48);
+  if (entry.traceFlags) {
+    buf[pos++] = 0x45;
+    buf.writeUInt32LE(entry.traceFlags >>> 0, pos);
+    pos += 4;
+  }
+  buf[pos++] = 0x4a;
+  buf[pos++] = 16;
+  pos += buf.write(entry.traceId!, pos, 16, 'hex');
+  if (entry.spanId !== undefined) {
+    buf[pos++] = 0x52;
+    buf[pos++] = 8;
+    pos += buf.write(entry.spanId, pos, 8, 'hex');
+  }
+}
+
 function writeStringField(tag: number, text: string, bytes: number): void {
   buf[pos++] = tag;
   writeUint32(bytes);
@@ -278,6 +296,7 @@ export function encodeEntries(entries: readonly LogEntry[], fields: EntryFields,
     ensure(32 + (entry.eventName ? entry.eventName.length * 3 : 0));
     buf[pos++] = 0x38; // dropped_attributes_count = 0, always written
     buf[pos++] = 0;
+    if (entry.traceId !== undefined) writeTraceContext(entry);
     buf[pos++] = 0x59; // observed_time_unix_nano
     writeFixed64(observedLow, observedHigh);
     if (entry.eventName) writeStringField(0x62, entry.eventName, Buffer.byteLength(entry.eventName));

@@ -15,7 +15,11 @@ export interface StageOutput {
   /** Sequence numbers (as given to `push`) of the first and last line this output covers. */
   firstSeq: number;
   lastSeq: number;
-  /** The record, or undefined when the stage filtered it out (its lines still move the checkpoint). */
+  /**
+   * The record, or undefined when the stage filtered it out (its lines still move the checkpoint).
+   * The stage counts what it filters (`agentlog_records_skipped_total{reason="filtered"}`) and
+   * what it redacts itself: a follower does not count these outputs again.
+   */
   entry: LogEntry | undefined;
 }
 
@@ -38,7 +42,10 @@ export interface LineStage {
   heldFrom(): number | undefined;
 }
 
-/** No processing: every line is its own record at once (Hill90 events; `processing` all off). */
+/**
+ * No processing: every line is its own record at once (Hill90 events). The processing stage of a
+ * source is `lineStageFor(source, events)` in create-line-stage.ts.
+ */
 export function createPassThroughStage(): LineStage {
   return {
     mayHold: () => false,

@@ -26,6 +26,10 @@ export interface LogEntry {
   parseError?: boolean;
   /** OTLP event name, for platforms whose entries are typed events. */
   eventName?: string;
+  /** Trace context lifted from a structured line (processing, DESIGN §4.5): 32 and 16 lowercase hex digits, W3C trace flags. */
+  traceId?: string;
+  spanId?: string;
+  traceFlags?: number;
 }
 
 /** One thing that has its own log: a session, an agent, a command, a container. */

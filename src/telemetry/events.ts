@@ -99,8 +99,13 @@ export class Events {
     this.count('agentlog_records_received_total', { source }, n);
   }
 
-  recordsSkipped(source: string, reason: 'dedupe' | 'heartbeat' | 'unknown_event', n = 1): void {
+  recordsSkipped(source: string, reason: 'dedupe' | 'heartbeat' | 'unknown_event' | 'filtered', n = 1): void {
     if (n > 0) this.count('agentlog_records_skipped_total', { source, reason }, n);
+  }
+
+  /** Records that had a secret replaced by the processing stage (DESIGN §4.5). */
+  recordsRedacted(source: string, n = 1): void {
+    if (n > 0) this.count('agentlog_records_redacted_total', { source }, n);
   }
 
   unknownEvent(source: string, stream: string, eventType: string): void {

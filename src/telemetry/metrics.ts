@@ -26,8 +26,9 @@ export type StreamStateName = (typeof STREAM_STATES)[number];
 const COUNTERS: Record<string, { help: string; labels: string[] }> = {
   agentlog_records_received_total: { help: 'Entries read from the platform, before dedupe and filters.', labels: ['source'] },
   agentlog_records_exported_total: { help: 'Records the OTLP endpoint acknowledged (2xx).', labels: ['source'] },
-  agentlog_records_dropped_total: { help: 'Records dropped: rejected by the endpoint (non-retryable 4xx, partial_success) or oversized.', labels: ['source', 'reason'] },
-  agentlog_records_skipped_total: { help: 'Entries not exported on purpose: dedupe (replayed), heartbeat, unknown_event.', labels: ['source', 'reason'] },
+  agentlog_records_dropped_total: { help: 'Records dropped: rejected by the endpoint (non-retryable 4xx, partial_success), oversized, or too_large (a single record the endpoint refused with 413).', labels: ['source', 'reason'] },
+  agentlog_records_skipped_total: { help: 'Entries not exported on purpose: dedupe (replayed), heartbeat, unknown_event, filtered (processing drop).', labels: ['source', 'reason'] },
+  agentlog_records_redacted_total: { help: 'Records that had a secret replaced by processing.redact.', labels: ['source'] },
   agentlog_export_requests_total: { help: 'Export requests by outcome: 2xx, an HTTP status, or a network error code.', labels: ['code'] },
   agentlog_reconnects_total: { help: 'Stream reconnects after a connection ended.', labels: ['source'] },
   agentlog_gaps_total: { help: 'Times the platform replay window could not cover what happened while disconnected.', labels: ['source'] },
@@ -41,8 +42,9 @@ const COUNTERS: Record<string, { help: string; labels: string[] }> = {
 const PER_SOURCE: { name: string; reasons?: string[] }[] = [
   { name: 'agentlog_records_received_total' },
   { name: 'agentlog_records_exported_total' },
-  { name: 'agentlog_records_dropped_total', reasons: ['rejected', 'oversized'] },
-  { name: 'agentlog_records_skipped_total', reasons: ['dedupe', 'heartbeat', 'unknown_event'] },
+  { name: 'agentlog_records_dropped_total', reasons: ['rejected', 'oversized', 'too_large'] },
+  { name: 'agentlog_records_skipped_total', reasons: ['dedupe', 'heartbeat', 'unknown_event', 'filtered'] },
+  { name: 'agentlog_records_redacted_total' },
   { name: 'agentlog_reconnects_total' },
   { name: 'agentlog_gaps_total' },
   { name: 'agentlog_parse_errors_total' },

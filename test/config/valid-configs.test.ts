@@ -3,6 +3,7 @@ import { describe, it, expect } from 'vitest';
 import { loadConfig } from '../../src/config/load.ts';
 import { formatIssue } from '../../src/config/issues.ts';
 import { validConfig, yaml } from './helpers.ts';
+import { DEFAULT_PROCESSING } from '../../src/processing/config-schema.ts';
 
 describe('valid configs', () => {
   it('a full foundry config, with every key', () => {
@@ -47,7 +48,7 @@ describe('valid configs', () => {
       agent: 'support-agent', version: '3', session: 'sess_abc', api_version: 'v1',
       auth: { type: 'bearer', token: 'ft-secret' }, drop_heartbeats: false, discover_interval: 60_000,
       user_isolation_key: 'user-1', service_name: 'support', attributes: { team: 'core', tier: 2, paid: true },
-      severity: { stdout: 'INFO', stderr: 'WARNING', detect: false },
+      severity: { stdout: 'INFO', stderr: 'WARNING', detect: false }, processing: DEFAULT_PROCESSING,
     });
     expect(config.exporter).toEqual({
       endpoint: 'https://otlp.example.com/v1/logs', protocol: 'http/json', headers: { authorization: 'Bearer otlp-secret' },
@@ -67,7 +68,7 @@ describe('valid configs', () => {
       sources: [{
         name: 'f', type: 'foundry', endpoint: 'https://r.services.ai.azure.com/api/projects/p', agent: 'bot', api_version: 'v1',
         auth: { type: 'azure' }, drop_heartbeats: true, discover_interval: 30_000, attributes: {},
-        severity: { stdout: 'INFO', stderr: 'ERROR', detect: true },
+        severity: { stdout: 'INFO', stderr: 'ERROR', detect: true }, processing: DEFAULT_PROCESSING,
       }],
       exporter: {
         endpoint: 'http://localhost:4318/v1/logs', protocol: 'http/protobuf', headers: {}, compression: 'gzip', timeout: 10_000,
@@ -80,6 +81,7 @@ describe('valid configs', () => {
       // No format: pretty on a terminal, json otherwise (decided where the logger writes).
       log: { level: 'info', progress_interval: 60_000 },
       shutdown_timeout: 10_000,
+      processing: DEFAULT_PROCESSING,
     });
   });
 

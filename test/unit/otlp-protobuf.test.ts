@@ -37,6 +37,9 @@ const allEntries: LogEntry[] = [
   { body: '{"level":"warning","msg":"json"}', parseError: true, eventName: 'agent.event' },
   { body: 'ERROR - overrides', attributes: { 'log.iostream': 'platform', team: 'platform-team', 'agent_log_exporter.parse_error': false }, iostream: 'stdout', parseError: true },
   { body: 'status', level: 'INFO', attributes: { 'foundry.log.stream': 'status', '7': 'digit key' } },
+  { body: 'traced', timeMs: 5, traceId: '4bf92f3577b34da6a3ce929d0e0e4736', spanId: '00f067aa0ba902b7', traceFlags: 1 },
+  { body: 'traced, flags 0', traceId: '0af7651916cd43dd8448eb211c80319c', spanId: 'b7ad6b7169203331', traceFlags: 0 },
+  { body: 'trace id only', traceId: 'ffffffffffffffffffffffffffffffff' },
 ];
 
 function official(source: SourceMapping, list: LogEntry[], observedMs: number): Uint8Array {
