@@ -1,10 +1,10 @@
 /**
  * POSTs one encoded batch to the OTLP/HTTP endpoint and resolves to an outcome; an HTTP
- * error never rejects. Uses an undici Agent so TLS options (CA, client cert, skip-verify)
- * apply to this endpoint only.
+ * error never rejects. Its own agent, so TLS options (CA, client cert, skip-verify) apply to this
+ * endpoint only.
  */
 import { readFileSync } from 'node:fs';
-import { Agent, request } from 'undici';
+import { createAgent, httpRequest } from '../util/http-request.ts';
 import type { QueuedBatch } from '../delivery/queue.ts';
 import { classifyResponse, type ExportOutcome } from './classify.ts';
 
@@ -23,16 +23,11 @@ export interface Transport {
 
 export function createHttpTransport(options: TransportOptions): Transport {
   const { tls } = options;
-  const agent = new Agent({
-    connect: {
-      ca: tls.ca_file ? readFileSync(tls.ca_file) : undefined,
-      cert: tls.cert_file ? readFileSync(tls.cert_file) : undefined,
-      key: tls.key_file ? readFileSync(tls.key_file) : undefined,
-      rejectUnauthorized: !tls.insecure_skip_verify,
-    },
-    headersTimeout: options.timeoutMs,
-    bodyTimeout: options.timeoutMs,
-    keepAliveTimeout: 30_000,
+  const agent = createAgent(options.endpoint, {
+    ca: tls.ca_file ? readFileSync(tls.ca_file) : undefined,
+    cert: tls.cert_file ? readFileSync(tls.cert_file) : undefined,
+    key: tls.key_file ? readFileSync(tls.key_file) : undefined,
+    rejectUnauthorized: !tls.insecure_skip_verify,
   });
 
   return {
@@ -44,22 +39,24 @@ export function createHttpTransport(options: TransportOptions): Transport {
       };
       if (batch.contentEncoding === 'gzip') headers['content-encoding'] = 'gzip';
       try {
-        const response = await request(options.endpoint, {
+        const response = await httpRequest(options.endpoint, {
           method: 'POST',
           headers,
           body: batch.payload,
-          dispatcher: agent,
+          agent,
+          idleTimeoutMs: options.timeoutMs,
           signal: AbortSignal.any([signal, AbortSignal.timeout(options.timeoutMs)]),
         });
-        const body = new Uint8Array(await response.body.arrayBuffer());
+        const body = await response.body.bytes();
         return classifyResponse(response.statusCode, response.headers, body);
       } catch (error) {
         const err = error as { code?: string; name?: string; message?: string };
         return { status: 'retryable', code: err.code ?? err.name ?? 'network_error', detail: err.message ?? String(error) };
       }
     },
-    async close() {
-      await agent.close();
+    close() {
+      agent.destroy();
+      return Promise.resolve();
     },
   };
 }

@@ -2,7 +2,7 @@
  * Foundry project REST calls (PLATFORMS §1): URLs, the headers every call sends,
  * and the paged session listing.
  */
-import { request } from 'undici';
+import { httpRequest } from '../../util/http-request.ts';
 import type { FoundrySourceConfig } from './config.ts';
 import { httpError } from '../shared/http-outcome.ts';
 
@@ -57,7 +57,7 @@ export class FoundryClient {
       const query = new URLSearchParams({ 'api-version': this.#apiVersion, limit: '100', order: 'asc' });
       if (after) query.set('after', after);
       const url = `${this.#base}/agents/${encodeURIComponent(agent)}/endpoint/sessions?${query.toString()}`;
-      const response = await request(url, { headers: await this.headers(signal, 'application/json'), signal });
+      const response = await httpRequest(url, { headers: await this.headers(signal, 'application/json'), signal });
       const text = await response.body.text();
       if (response.statusCode !== 200) {
         throw httpError(`listing sessions of agent ${agent}`, response.statusCode, response.headers, text);

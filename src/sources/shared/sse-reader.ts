@@ -1,12 +1,12 @@
 /**
- * Reads a Server-Sent Events response with an undici streaming request and
+ * Reads a Server-Sent Events response with a streaming request (Node's http client) and
  * eventsource-parser (not EventSource: it cannot resume from a stored position, hides
  * HTTP statuses and reconnects on its own). Events parsed from one network chunk are
  * handed over together, and the next chunk is not read until the handler returned:
  * the awaited hand-off is the backpressure.
  */
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
-import { request, type Dispatcher } from 'undici';
+import { httpRequest, type HttpResponse } from '../../util/http-request.ts';
 import { readErrorBody } from './http-outcome.ts';
 
 export interface SseEvent {
@@ -23,7 +23,6 @@ export interface SseRequest {
   url: string;
   headers: Record<string, string>;
   signal: AbortSignal;
-  dispatcher?: Dispatcher;
   /**
    * Longest silence between chunks before the connection counts as dead. A connection dropped
    * without a FIN (NAT, front door) would otherwise hang the stream forever.
@@ -46,14 +45,13 @@ const DEFAULT_MAX_EVENT_CHARS = 16 * 1024 * 1024;
 
 export async function readSse(req: SseRequest): Promise<SseEnd> {
   let retryMs: number | undefined;
-  let response: Dispatcher.ResponseData;
+  let response: HttpResponse;
   try {
-    response = await request(req.url, {
+    response = await httpRequest(req.url, {
       method: 'GET',
       headers: { accept: 'text/event-stream', 'cache-control': 'no-cache', ...req.headers },
       signal: req.signal,
-      dispatcher: req.dispatcher,
-      bodyTimeout: req.idleTimeoutMs,
+      idleTimeoutMs: req.idleTimeoutMs,
     });
   } catch (error) {
     return { kind: 'network_error', error: error as Error };
@@ -80,7 +78,7 @@ export async function readSse(req: SseRequest): Promise<SseEnd> {
   const decoder = new TextDecoder('utf-8');
   try {
     for await (const chunk of response.body) {
-      parser.feed(decoder.decode(chunk as Buffer, { stream: true }));
+      parser.feed(decoder.decode(chunk, { stream: true }));
       if (overflowed) {
         // The parser stops at the overflow; the rest of that oversized line is not a valid
         // field and is skipped by the parser once it is reset.
