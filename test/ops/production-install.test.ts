@@ -11,15 +11,16 @@ import { spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { chmodSync, chownSync, copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { dirname, join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateLines } from '../../emulators/foundry.ts';
+import { nodeVersionProblem } from '../../src/cli/node-version.ts';
 import { ROOT } from '../helpers/cli.ts';
 import { TOKEN, foundryConfigYaml, startRig, type Rig } from '../helpers/harness.ts';
 
 const NOBODY = 65534;
 const asRoot = process.getuid?.() === 0;
-const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { dependencies: Record<string, string>; devDependencies: Record<string, string>; scripts: Record<string, string> };
+const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string; engines: { node: string }; dependencies: Record<string, string>; devDependencies: Record<string, string>; scripts: Record<string, string> };
 
 function sh(command: string, args: string[], cwd: string): SpawnSyncReturns<string> {
   const r = spawnSync(command, args, { cwd, encoding: 'utf8', timeout: 120_000, env: { ...process.env, npm_config_update_notifier: 'false' } });
@@ -48,23 +49,29 @@ afterAll(async () => {
   rmSync(work, { recursive: true, force: true });
 });
 
+/** What npm pack ships, unpacked and installed with production dependencies only (steps 1 and 2). */
+let app = '';
+
+beforeAll(() => {
+  // 1. Build and pack, like the build stage (type checks are `npm test`'s typecheck step).
+  const stage = join(work, 'stage');
+  mkdirSync(stage);
+  for (const f of ['package.json', 'package-lock.json', 'README.md']) copyFileSync(join(ROOT, f), join(stage, f));
+  cpSync(join(ROOT, 'config'), join(stage, 'config'), { recursive: true });
+  sh(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json', '--outDir', join(stage, 'dist'), '--noCheck'], ROOT);
+  sh('npm', ['pack', '--ignore-scripts', '--pack-destination', work], stage);
+  const tarball = readdirSync(work).find((f) => f.endsWith('.tgz'))!;
+
+  // 2. The runtime stage: unpack, production dependencies only, no scripts.
+  app = join(work, 'app');
+  mkdirSync(app);
+  sh('tar', ['-xzf', join(work, tarball), '-C', app, '--strip-components=1'], work);
+  copyFileSync(join(ROOT, 'package-lock.json'), join(app, 'package-lock.json'));
+  sh('npm', ['ci', '--omit=dev', '--ignore-scripts', '--no-audit', '--no-fund', '--prefer-offline'], app);
+}, 180_000);
+
 describe('production install (what the Docker image runs)', () => {
   it('runs validate and run from a production-only install as a non-root user', async () => {
-    // 1. Build and pack, like the build stage (type checks are `npm test`'s typecheck step).
-    const stage = join(work, 'stage');
-    mkdirSync(stage);
-    for (const f of ['package.json', 'package-lock.json', 'README.md']) copyFileSync(join(ROOT, f), join(stage, f));
-    cpSync(join(ROOT, 'config'), join(stage, 'config'), { recursive: true });
-    sh(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json', '--outDir', join(stage, 'dist'), '--noCheck'], ROOT);
-    sh('npm', ['pack', '--ignore-scripts', '--pack-destination', work], stage);
-    const tarball = readdirSync(work).find((f) => f.endsWith('.tgz'))!;
-
-    // 2. The runtime stage: unpack, production dependencies only, no scripts.
-    const app = join(work, 'app');
-    mkdirSync(app);
-    sh('tar', ['-xzf', join(work, tarball), '-C', app, '--strip-components=1'], work);
-    copyFileSync(join(ROOT, 'package-lock.json'), join(app, 'package-lock.json'));
-    sh('npm', ['ci', '--omit=dev', '--ignore-scripts', '--no-audit', '--no-fund', '--prefer-offline'], app);
     // (Some devDependencies, like @opentelemetry/api, are also peers of production packages and get
     // installed anyway; the import scan below still refuses them unless they are declared.)
     for (const dev of ['typescript', 'vitest', 'eslint', 'node']) expect(existsSync(join(app, 'node_modules', dev)), `devDependency ${dev} installed`).toBe(false);
@@ -154,4 +161,57 @@ describe('production install (what the Docker image runs)', () => {
     if (asRoot) expect(statSync(join(storage, 'state.db')).uid).toBe(NOBODY);
     expect(stderr).not.toContain(TOKEN);
   }, 120_000);
+});
+
+/** A `node` on this machine older than package.json's engines (the system's Node 20, say), if any. */
+function olderNode(): string | undefined {
+  const dirs = new Set([...(process.env.PATH ?? '').split(':'), '/usr/local/bin', '/usr/bin', '/bin']);
+  for (const dir of dirs) {
+    const bin = join(dir, 'node');
+    if (dir === '' || !existsSync(bin)) continue;
+    const version = spawnSync(bin, ['--version'], { encoding: 'utf8', timeout: 10_000 }).stdout?.trim().replace(/^v/, '');
+    if (version && nodeVersionProblem(version, pkg.engines.node)) return bin;
+  }
+  return undefined;
+}
+const OLD_NODE = olderNode();
+
+describe('install on PATH (README: npm install -g)', () => {
+  // `npm install -g ./agent-log-exporter-*.tgz` lays the package out like this, after fetching its
+  // production dependencies from the registry; the test installs the same unpacked tarball with
+  // those dependencies already in place (tests never reach beyond 127.0.0.1).
+  const prefix = join(work, 'global');
+  const bin = (): string => join(prefix, 'bin', 'agent-log-exporter');
+  const elsewhere = join(work, 'elsewhere');
+  const exampleEnv = { FOUNDRY_TOKEN: 't0ken', FOUNDRY_RESOURCE: 'res', FOUNDRY_PROJECT: 'proj' };
+  const cli = (args: string[], path: string): SpawnSyncReturns<string> =>
+    spawnSync(bin(), args, { cwd: elsewhere, env: { PATH: path, HOME: work, ...exampleEnv }, encoding: 'utf8', timeout: 30_000 });
+
+  beforeAll(() => {
+    sh('npm', ['install', '-g', '--prefix', prefix, app, '--offline', '--ignore-scripts', '--no-audit', '--no-fund'], work);
+    mkdirSync(elsewhere);
+    copyFileSync(join(app, 'config/foundry.example.yaml'), join(elsewhere, 'my.yaml'));
+  }, 120_000);
+
+  it('puts agent-log-exporter on PATH; it runs from any directory on a Node of the engines range', () => {
+    const path = `${join(prefix, 'bin')}:${dirname(process.execPath)}:/usr/bin:/bin`;
+    const version = cli(['--version'], path);
+    expect(version.status, version.stderr).toBe(0);
+    expect(version.stdout).toBe(`${pkg.version}\n`);
+    const validate = cli(['validate', '--config', 'my.yaml'], path);
+    expect(validate.status, validate.stderr).toBe(0);
+    expect(validate.stdout).toContain('my.yaml: OK');
+  });
+
+  it.skipIf(!OLD_NODE)(`on an older Node (${OLD_NODE ?? 'none on this machine'}) every command exits 2 with one line naming both versions`, () => {
+    const path = `${join(prefix, 'bin')}:${dirname(OLD_NODE!)}:/usr/bin:/bin`;
+    const found = spawnSync(OLD_NODE!, ['--version'], { encoding: 'utf8' }).stdout.trim().replace(/^v/, '');
+    for (const args of [['--version'], ['--help'], ['validate', '--config', 'my.yaml'], ['run'], ['status'], ['tail'], ['checkpoints', 'list'], ['demo'], ['valdate']]) {
+      const r = cli(args, path);
+      expect(r.status, `${args.join(' ')}: ${r.stderr}`).toBe(2);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toBe(`agent-log-exporter: Node.js ${found} found (${OLD_NODE}), but agent-log-exporter needs Node.js ${pkg.engines.node}; install a newer Node (https://nodejs.org) or put one first on PATH.\n`);
+    }
+  });
+  if (!OLD_NODE) it.skip('no Node older than the engines range on this machine: the version guard is checked only where there is one', () => undefined);
 });
