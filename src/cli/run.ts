@@ -33,7 +33,7 @@ export async function runCommand(configPath: string, env: NodeJS.ProcessEnv): Pr
   if (config.server.listen !== '') {
     try {
       const redact = (text: string): string => redactText(text, secrets.values());
-      server = await startTelemetryServer({ listen: config.server.listen, health, metrics, logger, redact });
+      server = await startTelemetryServer({ listen: config.server.listen, health, metrics, events, redact });
     } catch (error) {
       if (error instanceof TelemetryListenError) throw new CliError(error.message, EXIT_FATAL);
       throw error;
@@ -54,7 +54,7 @@ export async function runCommand(configPath: string, env: NodeJS.ProcessEnv): Pr
   metrics.setStatusProvider(() => scrapeStatus(daemon.status()));
   health.setPhase('running');
   const reloader = createReloader({ configPath, env, config, daemon, logger, events, secrets, check: preflight });
-  const progress = startProgress({ events, logger, status: () => daemon.status(), intervalMs: () => reloader.current().log.progress_interval });
+  const progress = startProgress({ events, status: () => daemon.status(), intervalMs: () => reloader.current().log.progress_interval });
 
   // Every wait inside the daemon is unref'd (so tests and library use never hang); the
   // daemon itself must live until it is told to stop, even while no connection is open.
@@ -77,7 +77,7 @@ export async function runCommand(configPath: string, env: NodeJS.ProcessEnv): Pr
     };
     fail = (reason) => {
       fatal = true;
-      logger.fatal({ event: 'daemon.fatal', reason }, 'fatal error; stopping');
+      events.daemonFatal(reason);
       stop(
         () => finish(EXIT_FATAL),
         () => finish(EXIT_FATAL),
@@ -90,14 +90,14 @@ export async function runCommand(configPath: string, env: NodeJS.ProcessEnv): Pr
     const onSignal = (signal: NodeJS.Signals): void => {
       signals += 1;
       if (signals > 1) {
-        logger.warn({ event: 'daemon.forced_exit', signal }, 'second signal: exiting at once; undelivered batches stay in the spool');
+        events.daemonForcedExit(signal);
         process.exit(EXIT_FATAL);
       }
-      logger.info({ event: 'daemon.signal', signal }, 'signal received');
+      events.daemonSignal(signal);
       stop(
         () => finish(EXIT_OK),
         (error: unknown) => {
-          logger.error({ event: 'daemon.shutdown_failed', reason: (error as Error).message }, 'shutdown failed');
+          events.daemonShutdownFailed((error as Error).message);
           finish(EXIT_FATAL);
         },
       );

@@ -38,8 +38,7 @@ export class ExportLoop {
 
   start(): void {
     this.#running ??= this.#run().catch((error: unknown) => {
-      this.#options.events.logger.fatal({ event: 'export.loop_failed', reason: (error as Error).message }, 'export loop stopped');
-      this.#options.events.logger.debug({ event: 'export.loop_failed', err: error }, 'export loop stack');
+      this.#options.events.exportLoopFailed(error);
       this.#options.onFatal?.((error as Error).message);
     });
   }
@@ -56,10 +55,7 @@ export class ExportLoop {
         return true;
       } catch (error) {
         const delayMs = backoff.next();
-        this.#options.events.logger.error(
-          { event: 'export.ack_failed', reason: (error as Error).message, delay_ms: Math.round(delayMs) },
-          'could not record a delivered batch; retrying',
-        );
+        this.#options.events.exportAckFailed((error as Error).message, delayMs);
         if (!(await sleep(delayMs, signal))) return false;
       }
     }

@@ -84,7 +84,7 @@ export function startDaemon(config: Config, deps: DaemonDeps): Daemon {
     : new MemoryQueue(checkpoints, config.storage.spool.max_bytes);
   // Batches spooled by an earlier run are acknowledged first; the lag ledger skips them.
   const lag = createExportLag(inner.size().batches);
-  const recovery = announceSpoolRecovery(inner.size(), logger);
+  const recovery = announceSpoolRecovery(inner.size(), events);
   const queue = observeAcks(inner, (batch) => {
     lag.acknowledged(batch.bySource);
     recovery.acknowledged(batch.records);
@@ -113,7 +113,7 @@ export function startDaemon(config: Config, deps: DaemonDeps): Daemon {
     deliveryIdle: () => queue.size().batches === 0,
     codec: createCodec(config.exporter.protocol, config.exporter.compression),
     queue,
-    onError: (error) => logger.error({ event: 'pipeline.flush_failed', reason: (error as Error).message }, 'batch could not be handed off'),
+    onError: (error) => events.flushFailed((error as Error).message),
   });
   const pipeline = new Pipeline(batcher);
 
@@ -132,10 +132,7 @@ export function startDaemon(config: Config, deps: DaemonDeps): Daemon {
     runner.start();
   }
   for (const { config: sourceConfig, source } of built) launch(sourceConfig, source, config.resource);
-  logger.info(
-    { event: 'daemon.started', sources: running.size, endpoint: safeUrl(config.exporter.endpoint), spool: config.storage.spool.enabled },
-    'agent-log-exporter started',
-  );
+  events.daemonStarted(running.size, safeUrl(config.exporter.endpoint), config.storage.spool.enabled);
 
   let stopping: Promise<boolean> | undefined;
   /** Sources a reload is stopping right now (already out of `running`). */
@@ -165,7 +162,7 @@ export function startDaemon(config: Config, deps: DaemonDeps): Daemon {
       const stopped = Promise.all(leaving.map((runner) => runner.stop())).then(() => undefined);
       leavingStops.add(stopped);
       await stopped.finally(() => leavingStops.delete(stopped));
-      for (const runner of leaving) logger.info({ event: 'source.stopped', source: runner.name }, 'source stopped; its checkpoints stay');
+      for (const runner of leaving) events.sourceStopped(runner.name);
       if (stopping) return false;
       for (const { config: sourceConfig, source } of next) launch(sourceConfig, source, change.resource);
       return true;
@@ -174,7 +171,7 @@ export function startDaemon(config: Config, deps: DaemonDeps): Daemon {
       stopping ??= (async () => {
         const deadline = Date.now() + timeoutMs;
         const remaining = (): number => Math.max(0, deadline - Date.now());
-        logger.info({ event: 'daemon.stopping', timeout_ms: timeoutMs }, 'stopping: flushing what can be flushed');
+        events.daemonStopping(timeoutMs);
         await withDeadline(Promise.all([...[...running.values()].map((r) => r.runner.stop()), ...leavingStops]), remaining());
         await withDeadline(batcher.close(), remaining()).catch(() => undefined);
         // Records still in the batcher (its flush ran out of time) are not delivered either.
@@ -182,10 +179,7 @@ export function startDaemon(config: Config, deps: DaemonDeps): Daemon {
         await exporter.stop();
         db.close();
         const left = queue.size();
-        logger.info(
-          { event: 'daemon.stopped', delivered, spooled_batches: left.batches, spooled_records: left.records },
-          delivered ? 'stopped; everything delivered' : 'stopped; undelivered batches stay in the spool',
-        );
+        events.daemonStopped(delivered, left);
         return delivered;
       })();
       return stopping;

@@ -4,13 +4,11 @@
  * daemon shows that it works without a metrics stack. The message spells it out for people;
  * the same numbers are fields for machines.
  */
-import type { Events } from '../telemetry/events.ts';
-import type { Logger } from '../telemetry/logger.ts';
+import type { Events, TallyName } from '../telemetry/events.ts';
 import type { DaemonStatus } from './daemon.ts';
 
 export interface ProgressOptions {
   events: Events;
-  logger: Logger;
   status(): DaemonStatus;
   /** Read before each wait, so a reload's new value applies from the next line; 0 = no lines. */
   intervalMs(): number;
@@ -35,7 +33,7 @@ export function startProgress(o: ProgressOptions): { stop(): void } {
   const now = o.now ?? Date.now;
   let last = { at: now(), received: new Map<string, number>(), exported: new Map<string, number>() };
   let timer: NodeJS.Timeout | undefined;
-  const totals = (name: string, sources: string[]): Map<string, number> => new Map(sources.map((s) => [s, o.events.total(name, { source: s })]));
+  const totals = (name: TallyName, sources: string[]): Map<string, number> => new Map(sources.map((s) => [s, o.events.total(name, { source: s })]));
 
   function tick(): void {
     const status = o.status();
@@ -60,9 +58,8 @@ export function startProgress(o: ProgressOptions): { stop(): void } {
     const named = busiest.slice(0, NAMED_SOURCES).map((s) => `${s.name} ${rate(s.in)}/s in ${rate(s.out)}/s out${s.lag === undefined ? '' : ` lag ${s.lag.toFixed(1)}s`}${s.state === 'connected' ? '' : ` (${s.state})`}`);
     if (busiest.length > NAMED_SOURCES) named.push(`+${busiest.length - NAMED_SOURCES} more sources`);
     const e = status.exporter;
-    o.logger.info(
+    o.events.progress(
       {
-        event: 'daemon.progress',
         interval_s: Math.round(seconds),
         records_in_per_s: Number(perSource.reduce((sum, s) => sum + s.in, 0).toFixed(2)),
         records_out_per_s: Number(perSource.reduce((sum, s) => sum + s.out, 0).toFixed(2)),

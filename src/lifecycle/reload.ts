@@ -86,7 +86,7 @@ export function createReloader(options: ReloaderOptions): Reloader {
   let again = false;
 
   async function reloadOnce(): Promise<void> {
-    logger.info({ event: 'config.reloading', config: options.configPath }, 'SIGHUP: reloading the config');
+    events.configReloading(options.configPath);
     const result = loadConfig(options.configPath, options.env, { check: options.check });
     if (!result.ok) {
       events.configReloadFailed(`${result.issues.length} problem${result.issues.length === 1 ? '' : 's'} in ${options.configPath}`, result.issues.map(formatIssue));
@@ -107,7 +107,7 @@ export function createReloader(options: ReloaderOptions): Reloader {
       return;
     }
     if (!applied) {
-      logger.info({ event: 'config.reload_abandoned' }, 'shutting down: the reload was not applied');
+      events.configReloadAbandoned();
       return;
     }
     current = effectiveConfig(current, next);

@@ -3,21 +3,16 @@
  * sent first on start. Say so when the daemon starts, and say again once the last of them has
  * left the spool, so an operator sees the backlog and its end instead of a silent burst.
  */
-import type { Logger } from '../telemetry/logger.ts';
+import type { Events } from '../telemetry/events.ts';
 
 export interface SpoolRecovery {
   /** A batch left the queue (in order: the earlier run's batches leave first). */
   acknowledged(records: number): void;
 }
 
-export function announceSpoolRecovery(earlier: { batches: number; records: number; bytes: number }, logger: Logger): SpoolRecovery {
+export function announceSpoolRecovery(earlier: { batches: number; records: number; bytes: number }, events: Events): SpoolRecovery {
   let left = earlier.batches;
-  if (left > 0) {
-    logger.info(
-      { event: 'spool.resumed', batches: earlier.batches, records: earlier.records, bytes: earlier.bytes },
-      `${earlier.records} records spooled by a previous run are sent first`,
-    );
-  }
+  if (left > 0) events.spoolResumed(earlier);
   let sent = 0;
   return {
     acknowledged(records) {
@@ -25,10 +20,7 @@ export function announceSpoolRecovery(earlier: { batches: number; records: numbe
       left -= 1;
       sent += records;
       if (left > 0) return;
-      logger.info(
-        { event: 'spool.recovered', batches: earlier.batches, records: sent },
-        `the ${sent} records spooled by a previous run have left the spool (delivered; any the endpoint refused are logged as export.dropped)`,
-      );
+      events.spoolRecovered(earlier.batches, sent);
     },
   };
 }

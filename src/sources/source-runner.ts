@@ -67,7 +67,6 @@ export class SourceRunner {
 
   async #run(): Promise<void> {
     const signal = this.#abort.signal;
-    const { logger } = this.#deps;
     const listingBackoff = new Backoff({ initialMs: 1000, maxMs: 60_000 });
     while (!signal.aborted) {
       let wait = this.#source.discoverIntervalMs;
@@ -86,7 +85,7 @@ export class SourceRunner {
         this.#listingRefused = status === 401 || status === 403;
         // A refusal is counted every time but logged once a minute (like a refused stream).
         if (this.#listingRefused) this.#deps.events.authFailed(this.name, 'discovery', status!, (error as Error).message);
-        else logger.warn({ event: 'discovery.failed', source: this.name, reason: (error as Error).message, delay_ms: Math.round(delay) }, 'listing streams failed');
+        else this.#deps.events.discoveryFailed(this.name, (error as Error).message, delay);
         wait = delay;
       }
       if (wait === undefined) return; // a named stream: listed once
@@ -116,7 +115,7 @@ export class SourceRunner {
         // Same stream, new identity (a Foundry session moved to another agent version): its URL
         // changed. Stop the old follower before the new one starts, so it is never followed twice.
         this.#streams.delete(key);
-        this.#deps.logger.info({ event: 'stream.changed', source: this.name, stream: key }, 'stream identity changed; restarting it');
+        this.#deps.events.streamChanged(this.name, key);
         this.#stopInBackground(key, supervisor);
       }
     }
@@ -132,7 +131,7 @@ export class SourceRunner {
         timing: this.#deps.timing,
       });
       this.#streams.set(key, supervisor);
-      this.#deps.logger.info({ event: 'stream.started', source: this.name, stream: key }, 'following stream');
+      this.#deps.events.streamStarted(this.name, key);
       supervisor.start();
     }
   }

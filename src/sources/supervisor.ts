@@ -89,7 +89,7 @@ export class StreamSupervisor {
         outcome = await follower.connect();
       } catch (error) {
         // Stack traces only at log.level debug; the reconnect line below says what happened.
-        logger.debug({ event: 'stream.error', source: sourceName, stream: key, err: error }, 'connection failed');
+        events.streamError(sourceName, key, error);
         outcome = { kind: 'retry' as const, reason: (error as Error).message, delivered: false };
       }
       if (signal.aborted) return;
@@ -101,7 +101,7 @@ export class StreamSupervisor {
           return;
         case 'fatal':
           this.#state = 'finished';
-          logger.error({ event: 'stream.fatal', source: sourceName, stream: key, reason: outcome.reason }, 'stream stopped');
+          events.streamFatal(sourceName, key, outcome.reason);
           return;
         case 'auth_failed':
           this.#state = 'auth_failed';

@@ -22,8 +22,8 @@ export interface ScrapeStatus {
 export const STREAM_STATES = ['discovering', 'connected', 'retrying', 'auth_failed', 'finished'] as const;
 export type StreamStateName = (typeof STREAM_STATES)[number];
 
-/** Counters with their help text and labels; a name not listed here gets a counter on first use. */
-const COUNTERS: Record<string, { help: string; labels: string[] }> = {
+/** Every counter with its help text and labels: the one list of names (an unlisted name does not compile). */
+const COUNTERS = {
   agentlog_records_received_total: { help: 'Entries read from the platform, before dedupe and filters.', labels: ['source'] },
   agentlog_records_exported_total: { help: 'Records the OTLP endpoint acknowledged (2xx).', labels: ['source'] },
   agentlog_records_dropped_total: { help: 'Records dropped: rejected by the endpoint (non-retryable 4xx, partial_success), oversized, or too_large (a single record the endpoint refused with 413).', labels: ['source', 'reason'] },
@@ -36,10 +36,15 @@ const COUNTERS: Record<string, { help: string; labels: string[] }> = {
   agentlog_auth_failures_total: { help: 'Connections the platform refused (401/403) or whose credentials could not be obtained.', labels: ['source'] },
   agentlog_platform_errors_total: { help: 'Errors the platform reported inside a stream (e.g. Hill90 `event: error`); logged, never exported.', labels: ['source'] },
   agentlog_config_reloads_total: { help: 'SIGHUP config reloads by result (success, failure).', labels: ['result'] },
-};
+} as const satisfies Record<string, { help: string; labels: readonly string[] }>;
+
+/** A counter's name: one of COUNTERS, so a misspelt or new name is a compile error, not a new series. */
+export type CounterName = keyof typeof COUNTERS;
+/** The labels a counter takes, exactly its label names. */
+export type LabelsOf<N extends CounterName> = Record<(typeof COUNTERS)[N]['labels'][number], string>;
 
 /** Series every source has from its start, so dashboards and rate() see 0 rather than nothing. */
-const PER_SOURCE: { name: string; reasons?: string[] }[] = [
+const PER_SOURCE: { name: CounterName; reasons?: string[] }[] = [
   { name: 'agentlog_records_received_total' },
   { name: 'agentlog_records_exported_total' },
   { name: 'agentlog_records_dropped_total', reasons: ['rejected', 'oversized', 'too_large'] },
@@ -54,8 +59,7 @@ const PER_SOURCE: { name: string; reasons?: string[] }[] = [
 
 export interface Metrics {
   readonly registry: Registry;
-  inc(name: string, labels: Labels, n: number): void;
-  set(name: string, labels: Labels, value: number): void;
+  inc<N extends CounterName>(name: N, labels: LabelsOf<N>, n: number): void;
   observeExportSeconds(seconds: number): void;
   /** Make a source's counters visible at 0. */
   addSource(source: string): void;
@@ -76,24 +80,23 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
   const registry = new Registry();
   if (options.processDefaults) collectDefaultMetrics({ register: registry });
   const now = options.now ?? Date.now;
-  const counters = new Map<string, Counter>();
-  const gauges = new Map<string, Gauge>();
+  const counters = new Map<CounterName, Counter>();
   let provider: (() => ScrapeStatus) | undefined;
 
-  function counter(name: string, labels: Labels): Counter {
+  function counter(name: CounterName): Counter {
     let c = counters.get(name);
     if (!c) {
-      const known = COUNTERS[name];
-      c = new Counter({ name, help: known?.help ?? name, labelNames: known?.labels ?? Object.keys(labels), registers: [registry] });
+      const { help, labels } = COUNTERS[name];
+      c = new Counter({ name, help, labelNames: labels, registers: [registry] });
       counters.set(name, c);
     }
     return c;
   }
 
-  // Every known counter is registered up front: its HELP and TYPE are on /metrics before the first event.
-  for (const name of Object.keys(COUNTERS)) counter(name, {});
+  // Every counter is registered up front: its HELP and TYPE are on /metrics before the first event.
+  for (const name of Object.keys(COUNTERS) as CounterName[]) counter(name);
   // Both reload results from the start: an alert on increase(...{result="failure"}) needs the 0.
-  for (const result of ['success', 'failure']) counter('agentlog_config_reloads_total', { result }).inc({ result }, 0);
+  for (const result of ['success', 'failure']) counter('agentlog_config_reloads_total').inc({ result }, 0);
 
   const exportSeconds = new Histogram({
     name: 'agentlog_export_duration_seconds',
@@ -148,23 +151,15 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     registry,
     contentType: registry.contentType,
     inc(name, labels, n) {
-      counter(name, labels).inc(labels, n);
-    },
-    set(name, labels, value) {
-      let g = gauges.get(name);
-      if (!g) {
-        g = new Gauge({ name, help: name, labelNames: Object.keys(labels), registers: [registry] });
-        gauges.set(name, g);
-      }
-      g.set(labels, value);
+      counter(name).inc(labels, n);
     },
     observeExportSeconds(seconds) {
       exportSeconds.observe(seconds);
     },
     addSource(source) {
       for (const { name, reasons } of PER_SOURCE) {
-        if (!reasons) counter(name, { source }).inc({ source }, 0);
-        else for (const reason of reasons) counter(name, { source, reason }).inc({ source, reason }, 0);
+        if (!reasons) counter(name).inc({ source }, 0);
+        else for (const reason of reasons) counter(name).inc({ source, reason }, 0);
       }
     },
     setStatusProvider(next) {

@@ -4,7 +4,7 @@
  * clear message instead of a daemon that runs without its probes.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { Logger } from './logger.ts';
+import type { Events } from './events.ts';
 import type { Health } from './health.ts';
 import type { Metrics } from './metrics.ts';
 
@@ -20,7 +20,7 @@ export interface TelemetryServerOptions {
   listen: string;
   health: Health;
   metrics: Metrics;
-  logger: Logger;
+  events: Events;
   /** Scrubs secret values from every body (readiness quotes the endpoint's last error, which may echo a key). */
   redact?: (text: string) => string;
 }
@@ -53,7 +53,7 @@ function send(res: ServerResponse, statusCode: number, contentType: string, body
 }
 
 export async function startTelemetryServer(options: TelemetryServerOptions): Promise<TelemetryServer> {
-  const { health, metrics, logger } = options;
+  const { health, metrics, events } = options;
   const redact = options.redact ?? ((text: string) => text);
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -75,7 +75,7 @@ export async function startTelemetryServer(options: TelemetryServerOptions): Pro
 
   const server = createServer((req, res) => {
     handle(req, res).catch((error: unknown) => {
-      logger.error({ event: 'telemetry.request_failed', path: req.url, reason: (error as Error).message }, 'telemetry request failed');
+      events.telemetryRequestFailed(req.url, (error as Error).message);
       if (!res.headersSent) send(res, 500, 'text/plain', 'internal error\n');
       else res.destroy();
     });
@@ -92,7 +92,7 @@ export async function startTelemetryServer(options: TelemetryServerOptions): Pro
     });
   });
   server.unref();
-  server.on('error', (error) => logger.error({ event: 'telemetry.server_error', reason: error.message }, 'telemetry server error'));
+  server.on('error', (error) => events.telemetryServerError(error.message));
   const address = server.address();
   const bound = typeof address === 'object' && address ? address : { address: host ?? '0.0.0.0', port, family: 'IPv4' };
   const shownHost = bound.family === 'IPv6' ? `[${bound.address}]` : bound.address;

@@ -72,7 +72,7 @@ describe('metric catalogue', () => {
   it('a platform error counted by a source is on /metrics with its help text', async () => {
     const metrics = createMetrics();
     const events = new Events(silentLogger(), metrics);
-    events.count('agentlog_platform_errors_total', { source: 'h' });
+    events.platformError('h', 'h/stream', 'the platform said so');
     const text = await metrics.text();
     expect(catalogue(text).get('agentlog_platform_errors_total')?.help).toMatch(/^(?!agentlog_).*error/i);
     expect(sample(parseMetrics(text), 'agentlog_platform_errors_total', { source: 'h' })).toBe(1);

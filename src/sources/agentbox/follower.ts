@@ -12,7 +12,6 @@ import { readNdjson } from './ndjson-reader.ts';
 import { parseNdjsonLine, type ParsedLine } from './parser.ts';
 import { createPoller, type PollState } from './poller.ts';
 import type { ContainerTarget } from './target.ts';
-import { clip } from '../../util/clip.ts';
 
 /** No byte for this long: the connection is taken for dead and opened again (the replay is deduped). */
 const IDLE_TIMEOUT_MS = 10 * 60_000;
@@ -35,7 +34,7 @@ function routeMissing(status: number, body: string): boolean {
 }
 
 export function createFollower(client: AgentboxClient, target: ContainerTarget, ctx: StreamContext, state: PollState): StreamFollower {
-  const { events, sink, signal, logger } = ctx;
+  const { events, sink, signal } = ctx;
   const source = target.sourceName;
   const key = ctx.descriptor.key;
   const poller = createPoller(client, target, ctx, state);
@@ -88,7 +87,7 @@ export function createFollower(client: AgentboxClient, target: ContainerTarget, 
           if (item.kind === 'meta') continue;
           if (item.kind === 'system') {
             // In-band errors are the server's, not the agent's output: logged, not exported.
-            if (!systemLogged) logger.warn({ event: 'agentbox.stream_error', source, stream: key, message: clip(item.message, 300) }, 'AgentBox reported an error in the log stream');
+            if (!systemLogged) events.agentboxStreamError(source, key, item.message);
             systemLogged = true;
             continue;
           }
@@ -120,7 +119,7 @@ export function createFollower(client: AgentboxClient, target: ContainerTarget, 
       case 'http_error':
         if (routeMissing(end.status, end.body)) {
           polling = true;
-          logger.warn({ event: 'agentbox.no_stream_route', source, stream: key, status: end.status }, 'the deployment has no /logs/stream route; polling instead');
+          events.agentboxNoStreamRoute(source, key, end.status);
           return poller.connect();
         }
         return outcomeForStatus(end.status, end.headers, end.body);

@@ -37,7 +37,7 @@ function settled(window: readonly ParsedLine[], requested: number): boolean {
 }
 
 export function createPoller(client: AgentboxClient, target: ContainerTarget, ctx: StreamContext, state: PollState): StreamFollower {
-  const { events, sink, signal, logger } = ctx;
+  const { events, sink, signal } = ctx;
   const source = target.sourceName;
   const key = ctx.descriptor.key;
 
@@ -55,7 +55,7 @@ export function createPoller(client: AgentboxClient, target: ContainerTarget, ct
       if (!state.versionLogged) {
         state.versionLogged = true;
         const version = result.headers['x-agentbox-server-version'];
-        logger.info({ event: 'agentbox.server', source, stream: key, server_version: typeof version === 'string' ? version : 'unknown' }, 'AgentBox server answered');
+        events.agentboxServer(source, key, typeof version === 'string' ? version : 'unknown');
       }
       const digest = entryHash('body', String(lines), result.text);
       if (digest === state.idle?.digest) {

@@ -5,7 +5,7 @@
  * must not stop and restart its followers); commands whose stream finished are not listed again.
  */
 import type { DaytonaSourceConfig } from './config.ts';
-import type { Logger } from '../../telemetry/logger.ts';
+import type { Events } from '../../telemetry/events.ts';
 import type { DaytonaClient, DaytonaCommand, Toolbox } from './client.ts';
 
 /** One stream to follow: a session command or the sandbox's entrypoint. */
@@ -27,7 +27,7 @@ export interface Discovery {
   markFinished(key: string): void;
 }
 
-export function createDiscovery(client: DaytonaClient, config: DaytonaSourceConfig, logger: Logger): Discovery {
+export function createDiscovery(client: DaytonaClient, config: DaytonaSourceConfig, events: Events): Discovery {
   const finished = new Set<string>();
   const lastBySandbox = new Map<string, DaytonaTargetRef[]>();
   const toolboxes = new Map<string, Toolbox>();
@@ -99,10 +99,7 @@ export function createDiscovery(client: DaytonaClient, config: DaytonaSourceConf
         } catch (error) {
           if (signal.aborted) throw error;
           const kept = lastBySandbox.get(sandbox.id) ?? [];
-          logger.warn(
-            { event: 'discovery.sandbox_failed', source: config.name, sandbox: sandbox.id, reason: (error as Error).message, kept: kept.length },
-            'listing the streams of a sandbox failed; keeping its streams',
-          );
+          events.sandboxListingFailed(config.name, sandbox.id, (error as Error).message, kept.length);
           all.push(...kept);
         }
       }

@@ -16,7 +16,7 @@ export function createDaytonaSource(
   timing: DaytonaFollowerTiming = DEFAULT_FOLLOWER_TIMING,
 ): Source {
   const client = new DaytonaClient(config);
-  const discovery = createDiscovery(client, config, deps.logger);
+  const discovery = createDiscovery(client, config, deps.events);
 
   function spec(ref: DaytonaTargetRef): StreamSpec {
     const resource: Attributes = {

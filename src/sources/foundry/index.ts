@@ -70,10 +70,7 @@ export function createFoundrySource(config: FoundrySourceConfig, deps: SourceDep
         // `version` without `session`: follow the sessions of that agent version only.
         if (config.version !== undefined && session.version !== config.version) continue;
         if (session.versionType !== 'version_ref' || !session.version) {
-          deps.logger.warn(
-            { event: 'discovery.skipped', source: config.name, session: session.id, version_type: session.versionType },
-            'session has no agent version reference; skipped',
-          );
+          deps.events.discoverySkipped(config.name, session.id, session.versionType);
           continue;
         }
         specs.push(spec(session.version, session.id));

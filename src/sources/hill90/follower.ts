@@ -49,10 +49,7 @@ export function createHill90Follower(client: Hill90Client, target: Hill90StreamT
   }
 
   /** `event: error` is the daemon's own warning (DESIGN §4.4): logged and counted, never exported. */
-  const platformError = (message: string): void => {
-    events.count('agentlog_platform_errors_total', { source });
-    logger.warn({ event: 'stream.platform_error', source, stream: key, message }, 'platform reported an error on the stream');
-  };
+  const platformError = (message: string): void => events.platformError(source, key, message);
 
   const handOn = async (acc: Accumulated): Promise<boolean> => {
     events.recordsSkipped(source, 'dedupe', acc.duplicates);
