@@ -38,11 +38,11 @@ USER 1000:1000
 # default storage.dir (./data from WORKDIR /app) is linked here too: a config that leaves it out
 # must not write into the read-only /app (EACCES) or outside the volume.
 VOLUME ["/var/lib/agent-log-exporter"]
-# /healthz /readyz /metrics when the config says server: {listen: "0.0.0.0:13133"}.
-EXPOSE 13133
+# /healthz /readyz /metrics when the config says server: {listen: "0.0.0.0:13134"}.
+EXPOSE 13134
 # No curl in the image: Node's fetch. Override the URL if server.listen uses another port.
 HEALTHCHECK --interval=30s --timeout=5s --start-period=15s --retries=3 \
-  CMD ["node", "-e", "fetch(process.env.AGENT_LOG_EXPORTER_HEALTHCHECK_URL||'http://127.0.0.1:13133/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
+  CMD ["node", "-e", "fetch(process.env.AGENT_LOG_EXPORTER_HEALTHCHECK_URL||'http://127.0.0.1:13134/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
 # node as PID 1, not npm: npm does not forward SIGTERM, which would skip the graceful shutdown.
 # --max-semi-space-size=8: V8's young generation grew to 64 MiB with 1000 streams; capped, the
 # daemon peaked at 233 MB instead of 340 MB at the same speed (docs/BENCHMARKS.md; `npm start`

@@ -6,7 +6,7 @@ import { sourcesSchema } from './sources-schema.ts';
 import { processingSchema } from '../processing/config-schema.ts';
 
 const listen = z.string().refine((v) => v === '' || isListenAddress(v), { error: 'not a valid HOST:PORT address', params: { anchor: 'value' } });
-fieldInfo.add(listen, { hint: 'HOST:PORT such as 127.0.0.1:13133 or [::1]:13133; "" disables the server' });
+fieldInfo.add(listen, { hint: 'HOST:PORT such as 127.0.0.1:13134 or [::1]:13134; "" disables the server' });
 
 function isListenAddress(value: string): boolean {
   const m = /^(\[[0-9a-fA-F:.]+\]|[^\s:[\]]*):(\d{1,5})$/.exec(value);
@@ -96,7 +96,7 @@ export const configSchema = z
     processing: processingSchema,
     resource: attributes().meta({ description: 'Resource attributes of every stream, merged over OTEL_RESOURCE_ATTRIBUTES.' }),
     server: z
-      .strictObject({ listen: listen.default('127.0.0.1:13133').meta({ description: 'HOST:PORT of /healthz, /readyz and /metrics; "" disables the server.' }) })
+      .strictObject({ listen: listen.default('127.0.0.1:13134').meta({ description: 'HOST:PORT of /healthz, /readyz and /metrics; "" disables the server.' }) })
       .prefault({})
       .meta({ description: 'The health and metrics endpoint.' }),
     log: z

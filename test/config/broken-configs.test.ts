@@ -150,7 +150,7 @@ const cases: Case[] = [
   {
     name: 'bad listen address',
     text: yaml(...HILL90_SOURCE, 'server: {listen: "localhost"}'),
-    expected: 'test.yaml:5:18  server.listen  not a valid HOST:PORT address  (HOST:PORT such as 127.0.0.1:13133 or [::1]:13133; "" disables the server)',
+    expected: 'test.yaml:5:18  server.listen  not a valid HOST:PORT address  (HOST:PORT such as 127.0.0.1:13134 or [::1]:13134; "" disables the server)',
   },
   {
     name: 'retry intervals in the wrong order',
