@@ -87,11 +87,11 @@ spool and the exporter's last success and failure. The address is --url, else th
 server.listen. Exit 1 when no daemon answers there.`,
     options: [
       CONFIG,
-      { name: 'url', type: 'string', value: 'URL', description: 'the daemon\'s telemetry server, e.g. http://127.0.0.1:13133' },
+      { name: 'url', type: 'string', value: 'URL', description: 'the daemon\'s telemetry server, e.g. http://127.0.0.1:13134' },
       { name: 'interval', type: 'string', value: 'D', description: 'time between the two scrapes the rates come from (default 2s)' },
     ],
     maxArguments: 0,
-    examples: ['agent-log-exporter status', 'agent-log-exporter status --url http://127.0.0.1:13133'],
+    examples: ['agent-log-exporter status', 'agent-log-exporter status --url http://127.0.0.1:13134'],
   },
   {
     name: 'tail',

@@ -28,7 +28,7 @@ function urlFromConfig(configPath: string, env: NodeJS.ProcessEnv): string {
   // Only server.listen is needed: works without the secrets' variables set.
   const config = loadOrExplain(configPath, env, { secretsOptional: true });
   if (config.server.listen === '') {
-    throw new UsageError(`server.listen is "" in ${configPath}, so the daemon serves no /readyz or /metrics to read; set it (e.g. 127.0.0.1:13133) or give --url.`, 'agent-log-exporter status --help');
+    throw new UsageError(`server.listen is "" in ${configPath}, so the daemon serves no /readyz or /metrics to read; set it (e.g. 127.0.0.1:13134) or give --url.`, 'agent-log-exporter status --help');
   }
   const { host, port } = parseListen(config.server.listen);
   const reachable = host === undefined || host === '0.0.0.0' ? '127.0.0.1' : host === '::' ? '::1' : host;
@@ -57,7 +57,7 @@ export async function statusCommand(o: StatusOptions): Promise<number> {
   try {
     base = new URL(base).origin;
   } catch {
-    throw new UsageError(`--url "${base}" is not a URL; give the daemon's telemetry address, e.g. http://127.0.0.1:13133.`, 'agent-log-exporter status --help');
+    throw new UsageError(`--url "${base}" is not a URL; give the daemon's telemetry address, e.g. http://127.0.0.1:13134.`, 'agent-log-exporter status --help');
   }
   const interval = o.intervalMs ?? DEFAULT_INTERVAL_MS;
   let first, second;

@@ -77,7 +77,7 @@ describe('valid configs', () => {
       },
       storage: { dir: './data', spool: { enabled: true, max_bytes: 512 * 1024 ** 2 } },
       resource: {},
-      server: { listen: '127.0.0.1:13133' },
+      server: { listen: '127.0.0.1:13134' },
       // No format: pretty on a terminal, json otherwise (decided where the logger writes).
       log: { level: 'info', progress_interval: 60_000 },
       shutdown_timeout: 10_000,
@@ -163,7 +163,8 @@ describe('valid configs', () => {
     DAYTONA_API_KEY: 'd', AGENTBOX_API_KEY: 'a',
     // The per-backend examples (Grafana Cloud, Datadog, Elastic, a Collector).
     GRAFANA_CLOUD_REGION: 'prod-eu-west-2', GRAFANA_CLOUD_BASIC_AUTH: 'MTIzOmtleQ==', DD_SITE: 'datadoghq.eu', DD_API_KEY: 'dd',
-    ELASTIC_OTLP_ENDPOINT: 'https://apm.example.com:443', ELASTIC_API_KEY: 'el', OTEL_COLLECTOR_LOGS_URL: 'http://otel-collector:4318/v1/logs',
+    ELASTIC_OTLP_HOST: 'apm.example.com:443', ELASTIC_API_KEY: 'el', OTEL_COLLECTOR_LOGS_URL: 'https://otel-collector:4318/v1/logs',
+    OTLP_TOKEN: 'o', OTLP_CA_FILE: '/etc/otel-collector-ca/ca.crt',
   };
   it.each(examples)('config/%s is valid', (file) => {
     const result = loadConfig(new URL(`../../config/${file}`, import.meta.url).pathname, env);
