@@ -47,6 +47,8 @@ export interface OtlpReceiverOptions {
   tls?: { key: string; cert: string; clientCa?: string };
   /** Delay before every answer (a slow backend). */
   delayMs?: number;
+  /** Answer 413 to a body larger than this on the wire, as a proxy's body-size limit does. */
+  maxBodyBytes?: number;
 }
 
 export interface OtlpReceiver {
@@ -57,6 +59,8 @@ export interface OtlpReceiver {
   /** Requests rejected because their body could not be decoded. */
   readonly decodeErrors: number;
   delayMs: number;
+  /** Bodies larger than this on the wire get 413 (undefined: no limit). */
+  maxBodyBytes: number | undefined;
   /** Queue answers for the next requests (in order); afterwards plain 200. */
   respondWith(entries: readonly ScriptedResponse[]): void;
   /** Resolves with the records once `records.length >= count` (or the predicate holds). */
@@ -100,6 +104,10 @@ export async function startOtlpReceiver(opts: OtlpReceiverOptions = {}): Promise
 
     if (new URL(entry.path, 'http://receiver.invalid').pathname !== PATH) return answer(404, statusBody(format ?? 'json', 404, `no route ${entry.path}`));
     if (entry.method !== 'POST') return answer(405, statusBody(format ?? 'json', 405, 'only POST'), { allow: 'POST' });
+    if (receiver.maxBodyBytes !== undefined && body.length > receiver.maxBodyBytes) {
+      entry.error = `body of ${body.length} bytes is over the limit of ${receiver.maxBodyBytes}`;
+      return answer(413, statusBody(format ?? 'json', 413, entry.error));
+    }
     if (format === undefined) {
       entry.error = `unsupported Content-Type '${entry.contentType}'`;
       return answer(415, statusBody('json', 415, entry.error));
@@ -144,6 +152,7 @@ export async function startOtlpReceiver(opts: OtlpReceiverOptions = {}): Promise
       return decodeErrors;
     },
     delayMs: opts.delayMs ?? 0,
+    maxBodyBytes: opts.maxBodyBytes,
     respondWith(entries) {
       script.push(entries);
     },

@@ -9,6 +9,14 @@ import type { Events } from '../telemetry/events.ts';
 import { Backoff, sleep } from '../util/backoff.ts';
 import type { Transport } from './http-transport.ts';
 import { clip } from '../util/clip.ts';
+import type { EncodedBatch } from '../mapping/encoded-batch.ts';
+import { splitBatch } from './split-batch.ts';
+
+/** `n` records of a batch's only source, or of `mixed` (as partial_success is counted). */
+function soleSource(bySource: Record<string, number>, n: number): Record<string, number> {
+  const sources = Object.keys(bySource);
+  return { [sources.length === 1 ? sources[0]! : 'mixed']: n };
+}
 
 export interface ExportLoopOptions {
   queue: DeliveryQueue;
@@ -98,6 +106,11 @@ export class ExportLoop {
         }
         this.#status.lastFailureAt = new Date().toISOString();
         this.#status.lastFailure = clip(`${outcome.code}: ${outcome.detail}`, 300);
+        if (outcome.status === 'failure' && outcome.code === '413') {
+          // Too large for the endpoint: sent again in halves, never dropped whole (DESIGN §5).
+          if (!(await this.#sendInHalves(batch, signal)) || !(await this.#ack(batch, signal))) return;
+          break;
+        }
         if (outcome.status === 'failure') {
           if (!(await this.#ack(batch, signal))) return;
           events.recordsDropped(batch.bySource, 'rejected', `${outcome.code}: ${outcome.detail}`);
@@ -108,6 +121,47 @@ export class ExportLoop {
         if (!(await sleep(waitMs, signal))) return;
       }
     }
+  }
+
+  /**
+   * Deliver a batch the endpoint refused as too large: each half is sent (and retried) on its own,
+   * in order, and halved again while it is refused; a single record still refused is dropped and
+   * counted `too_large`. False when stopped first (the whole batch stays queued).
+   */
+  async #sendInHalves(batch: EncodedBatch, signal: AbortSignal): Promise<boolean> {
+    const { transport, events } = this.#options;
+    const halves = await splitBatch(batch);
+    if (halves === undefined) {
+      events.recordsDropped(batch.bySource, 'too_large', 'a single record is larger than the endpoint accepts (413)');
+      return true;
+    }
+    const backoff = new Backoff({ initialMs: this.#options.retry.initialMs, maxMs: this.#options.retry.maxMs });
+    for (const half of halves) {
+      for (;;) {
+        const started = performance.now();
+        const outcome = await transport.send({ ...half, id: (batch as QueuedBatch).id }, signal);
+        if (signal.aborted) return false;
+        events.exportRequest(outcome.status === 'success' ? '2xx' : outcome.code, (performance.now() - started) / 1000);
+        if (outcome.status === 'success') {
+          backoff.reset();
+          events.recordsExported(half.bySource);
+          if (outcome.rejected > 0) events.recordsDropped(soleSource(half.bySource, outcome.rejected), 'rejected', `partial_success: ${outcome.message ?? ''}`);
+          break;
+        }
+        if (outcome.status === 'failure' && outcome.code === '413') {
+          if (!(await this.#sendInHalves(half, signal))) return false;
+          break;
+        }
+        if (outcome.status === 'failure') {
+          events.recordsDropped(half.bySource, 'rejected', `${outcome.code}: ${outcome.detail}`);
+          break;
+        }
+        const waitMs = backoff.next('retryAfterMs' in outcome ? (outcome.retryAfterMs ?? 0) : 0);
+        events.exportRetry(outcome.code, waitMs, outcome.detail);
+        if (!(await sleep(waitMs, signal))) return false;
+      }
+    }
+    return true;
   }
 
   /** Wait until the queue is empty or the deadline passes; true when everything was delivered. */
