@@ -10,10 +10,12 @@ COPY package.json package-lock.json ./
 # --ignore-scripts: `prepare` would compile before the sources are here; the `node` devDependency's
 # installer is not needed on a Node 24 image.
 RUN npm ci --ignore-scripts --no-audit --no-fund
-COPY tsconfig.json tsconfig.build.json README.md ./
+COPY README.md ./
+COPY scripts/build.ts ./scripts/
 COPY src ./src
 COPY config ./config
-RUN node node_modules/typescript/bin/tsc -p tsconfig.build.json \
+# One minified bundle (rolldown, scripts/build.ts): a few modules instead of hundreds (issue 14).
+RUN node scripts/build.ts \
  && npm pack --ignore-scripts --pack-destination /tmp \
  && mkdir /app \
  && tar -xzf /tmp/agent-log-exporter-*.tgz -C /app --strip-components=1 \
@@ -25,7 +27,7 @@ ENV NODE_ENV=production \
     AGENT_LOG_EXPORTER_CONFIG=/etc/agent-log-exporter/config.yaml
 WORKDIR /app
 COPY --from=build /app ./
-# --omit=dev: no TypeScript, test or emulator-check packages; --ignore-scripts: `prepare` runs tsc,
+# --omit=dev: no TypeScript, test or emulator-check packages; --ignore-scripts: `prepare` runs the bundler,
 # a devDependency, and nothing in the production tree needs an install script.
 RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund \
  && npm cache clean --force \

@@ -25,14 +25,14 @@ export function buildWorkingTree(): void {
 
 /**
  * Builds the committed code (HEAD) apart from the working tree, where other work may be
- * half done: git archive → .bench/head → tsc. Its figures are those of a commit.
+ * half done: git archive → .bench/head → its own scripts/build.ts. Its figures are those of a commit.
  */
 export function buildCommitted(): void {
   const head = join(WORK, 'head');
   rmSync(head, { recursive: true, force: true });
   mkdirSync(head, { recursive: true });
-  execSync(`git archive HEAD src package.json tsconfig.json tsconfig.build.json | tar -x -C ${JSON.stringify(head)}`, { cwd: ROOT, stdio: 'inherit' });
-  execFileSync(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(head, 'tsconfig.build.json')], { stdio: 'inherit' });
+  execSync(`git archive HEAD src scripts package.json | tar -x -C ${JSON.stringify(head)}`, { cwd: ROOT, stdio: 'inherit' });
+  execFileSync(process.execPath, [join(head, 'scripts', 'build.ts')], { stdio: 'inherit' });
   daemonMain = join(head, 'dist', 'main.js');
 }
 

@@ -30,7 +30,8 @@ export interface CounterSample {
 }
 
 function keyOf(name: string, labels: Labels): string {
-  return name + JSON.stringify(Object.entries(labels).sort(([a], [b]) => a.localeCompare(b)));
+  // Code-unit order, not localeCompare: label names are ASCII, and ICU's collation data costs ~2 MB of RSS.
+  return name + JSON.stringify(Object.entries(labels).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
 /** Log once per window per key (e.g. a 401 once a minute, not once per retry). */
