@@ -147,6 +147,8 @@ export function createGroupingStage(rule: GroupingRule, limits: GroupingLimits, 
       return queue.length > 0 || rule.starts(entry.body);
     },
     push(seq, entry, nowMs) {
+      // The common case: nothing held and the line starts no group. It leaves at once.
+      if (queue.length === 0 && !rule.starts(entry.body)) return [{ firstSeq: seq, lastSeq: seq, entry: steps(entry) }];
       place(seq, entry, nowMs);
       return drain();
     },
