@@ -49,6 +49,8 @@ export function parseCommandLine(argv: string[]): CommandLine {
   const name = at >= 0 ? argv[at]! : 'run';
   const command = findCommand(name);
   if (!command) {
+    // A config file given as the command (`agent-log-exporter my.yaml`) is a common first try.
+    if (/\.ya?ml$/i.test(name)) throw usage(undefined, `unknown command "${name}"; a config file goes after --config: agent-log-exporter run --config ${name}`);
     const guess = closest(name, COMMANDS.map((c) => c.name));
     throw usage(undefined, `unknown command "${name}"${guess ? `; did you mean "${guess}"?` : '.'} Commands: ${COMMANDS.map((c) => c.name).join(', ')}.`);
   }

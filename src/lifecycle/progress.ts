@@ -2,7 +2,7 @@
  * The daemon's heartbeat in its own log: every `log.progress_interval` one info line with
  * records/s in and out per source, what waits in the spool, and the export lag, so a running
  * daemon shows that it works without a metrics stack. The message spells it out for people;
- * the same numbers are fields for machines.
+ * the same numbers are in the `progress` field for machines (the pretty format leaves it out).
  */
 import type { Events, TallyName } from '../telemetry/events.ts';
 import type { DaemonStatus } from './daemon.ts';
@@ -63,13 +63,13 @@ export function startProgress(o: ProgressOptions): { stop(): void } {
         interval_s: Math.round(seconds),
         records_in_per_s: Number(perSource.reduce((sum, s) => sum + s.in, 0).toFixed(2)),
         records_out_per_s: Number(perSource.reduce((sum, s) => sum + s.out, 0).toFixed(2)),
-        spool_records: e.queuedRecords,
+        waiting_records: e.queuedRecords,
         spool_bytes: e.queuedBytes,
         per_source: Object.fromEntries(
           perSource.map((s) => [s.name, { state: s.state, streams: s.streams, in_per_s: Number(s.in.toFixed(2)), out_per_s: Number(s.out.toFixed(2)), lag_s: s.lag === undefined ? null : Number(s.lag.toFixed(1)) }]),
         ),
       },
-      `${named.join('; ') || 'no sources'} | spool ${e.queuedRecords} records (${bytes(e.queuedBytes)})`,
+      `${named.join('; ') || 'no sources'} | ${e.queuedRecords} records waiting, ${bytes(e.queuedBytes)} spooled`,
     );
   }
 

@@ -15,7 +15,8 @@ export interface ProgressFields {
   interval_s: number;
   records_in_per_s: number;
   records_out_per_s: number;
-  spool_records: number;
+  /** Handed in and not yet acknowledged (spool or memory queue, and the batcher). */
+  waiting_records: number;
   spool_bytes: number;
   per_source: Record<string, { state: string; streams: number; in_per_s: number; out_per_s: number; lag_s: number | null }>;
 }
@@ -230,9 +231,9 @@ export class Events {
     );
   }
 
-  /** The heartbeat line every log.progress_interval: numbers as fields, spelt out in the message. */
+  /** The heartbeat line every log.progress_interval: numbers in `progress` (pretty lines leave it out), spelt out in the message. */
   progress(fields: ProgressFields, message: string): void {
-    this.logger.info({ event: 'daemon.progress', ...fields }, message);
+    this.logger.info({ event: 'daemon.progress', progress: fields }, message);
   }
 
   /** Records a previous run left in the spool are sent first. */

@@ -74,8 +74,8 @@ const LEVEL_NAMES: Record<number, string> = { 10: 'TRACE', 20: 'DEBUG', 30: 'INF
 /** A compact human line: `12:00:00.123 INFO  event  key=value …`. */
 function prettyLine(json: string): string {
   try {
-    // per_source: the progress line's numbers, which its message already spells out.
-    const { time, level, event, msg, pid: _pid, hostname: _h, per_source: _p, ...rest } = JSON.parse(json) as Record<string, unknown>;
+    // progress: the progress line's numbers, which its message already spells out.
+    const { time, level, event, msg, pid: _pid, hostname: _h, progress: _p, ...rest } = JSON.parse(json) as Record<string, unknown>;
     const t = new Date(Number(time)).toISOString().slice(11, 23);
     const fields = Object.entries(rest).map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`);
     return `${t} ${(LEVEL_NAMES[Number(level)] ?? String(level)).padEnd(5)} ${typeof event === 'string' ? event : ''} ${typeof msg === 'string' ? msg : ''} ${fields.join(' ')}`.trimEnd() + '\n';

@@ -80,9 +80,9 @@ describe('a daemon that shows it works', () => {
 
       // Progress lines: at info, per source, with spool and lag (every 300 ms here).
       const progress = events(second.stderr(), 'daemon.progress').at(-1)!;
-      expect(progress).toMatchObject({ level: 30, spool_records: expect.any(Number) as number, per_source: { 'foundry-test': { state: 'connected', streams: 1 } } });
+      expect(progress).toMatchObject({ level: 30, progress: { waiting_records: expect.any(Number) as number, spool_bytes: expect.any(Number) as number, per_source: { 'foundry-test': { state: 'connected', streams: 1 } } } });
       // (No lag yet: only records read by this run have a known age once exported, and these were spooled before.)
-      expect(progress.msg).toMatch(/^foundry-test [\d.]+\/s in [\d.]+\/s out( lag [\d.]+s)? \| spool \d+ records \(\d+ KiB\)$/);
+      expect(progress.msg).toMatch(/^foundry-test [\d.]+\/s in [\d.]+\/s out( lag [\d.]+s)? \| \d+ records waiting, \d+ KiB spooled$/);
 
       // Piped stderr: JSON lines only.
       for (const line of second.stderr().trim().split('\n')) expect(line).toMatch(/^\{.*\}$/);
@@ -142,7 +142,7 @@ describe('a daemon that shows it works', () => {
       await exited;
       const lines = text.split(/\r?\n/).filter(Boolean);
       expect(lines.some((l) => /^\d\d:\d\d:\d\d\.\d{3} INFO {2}daemon\.started agent-log-exporter started sources=1 /.test(l)), text).toBe(true);
-      expect(lines.some((l) => /^\d\d:\d\d:\d\d\.\d{3} INFO {2}daemon\.progress foundry-test .* \| spool \d+ records/.test(l)), text).toBe(true);
+      expect(lines.some((l) => /^\d\d:\d\d:\d\d\.\d{3} INFO {2}daemon\.progress foundry-test .* \| \d+ records waiting, \d+ KiB spooled$/.test(l)), text).toBe(true);
       expect(lines.filter((l) => l.startsWith('{'))).toEqual([]);
       expect(text).not.toContain(TOKEN);
     }, 30_000);

@@ -49,6 +49,7 @@ describe('slips', () => {
     [['stauts'], /unknown command "stauts"; did you mean "status"\?/],
     [['help', 'tial'], /unknown command "tial"; did you mean "tail"\?/],
     [['frobnicate'], /unknown command "frobnicate"\. Commands: run, validate/],
+    [['my.yaml'], /unknown command "my\.yaml"; a config file goes after --config: agent-log-exporter run --config my\.yaml/],
     [['run', '--confg', 'x.yaml'], /unknown option --confg for run; did you mean --config\?/],
     [['validate', '--chekc'], /unknown option --chekc for validate; did you mean --check\?/],
     [['run', '--json'], /--json is an option of tail, not of run/],
