@@ -25,7 +25,8 @@ import { startPlatforms } from './platforms.ts';
 import { decodedReport, resourceReport } from './report.ts';
 import { createScreen } from './screen.ts';
 import { createSummary } from './summary.ts';
-import { CliError, EXIT_FATAL, EXIT_OK, EXIT_USAGE, UsageError } from '../../src/cli/errors.ts';
+import { ConfigError, RuntimeError, UsageError } from '../../src/errors.ts';
+import { EXIT_OK } from '../../src/cli/errors.ts';
 import { colorEnabled, createPalette } from '../../src/cli/tail/colors.ts';
 
 export const DEFAULT_DEMO_DURATION_MS = 8000;
@@ -118,7 +119,7 @@ export async function demoCommand(options: DemoOptions): Promise<number> {
     const env = external === undefined ? { ...platforms.secrets } : { ...options.env, ...platforms.secrets };
     const loaded = parseConfigText(yaml, configPath, env);
     if (!loaded.ok) {
-      throw new CliError(`the demo config is not valid here:\n${loaded.issues.map(formatIssue).join('\n')}`, EXIT_USAGE);
+      throw new ConfigError(loaded.issues.map(formatIssue), 'agent-log-exporter: the demo config is not valid here; nothing was started.');
     }
     const config = loaded.config;
     const logger = createLogger({ level: config.log.level, format: config.log.format, secrets: [...Object.values(platforms.secrets), ...collectSecretValues(config)] });
@@ -135,7 +136,7 @@ export async function demoCommand(options: DemoOptions): Promise<number> {
     try {
       daemon = startDaemon(config, { logger, events });
     } catch (error) {
-      throw new CliError(`cannot start the daemon: ${(error as Error).message}`, EXIT_FATAL);
+      throw new RuntimeError('START_FAILED', `cannot start the daemon: ${(error as Error).message}`);
     }
     resources.add(() => daemon.shutdown(1000));
     const activity = platforms.startActivity();

@@ -5,7 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { CliError, EXIT_USAGE } from './errors.ts';
+import { NotInThisBuildError } from '../errors.ts';
 
 export interface DemoOptions {
   durationMs?: number | undefined;
@@ -23,11 +23,10 @@ const DEMO_ENTRY = new URL('../../emulators/demo/demo.ts', import.meta.url);
 
 export async function runDemo(options: DemoOptions): Promise<number> {
   if (!existsSync(fileURLToPath(DEMO_ENTRY))) {
-    throw new CliError(
+    throw new NotInThisBuildError(
       'The demo runs from a checkout of the repository: its platform emulators are test doubles that ' +
         'this installation (an npm package or the container image) does not carry. In a checkout of the ' +
         "project's repository run `npm ci && npm run demo`.",
-      EXIT_USAGE,
     );
   }
   const demo = (await import(DEMO_ENTRY.href)) as { demoCommand(options: DemoOptions): Promise<number> };

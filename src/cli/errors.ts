@@ -1,30 +1,44 @@
-/** Typed errors with stable exit codes; the CLI prints one paragraph, never a stack trace. */
+/**
+ * How the CLI ends: exit codes (DESIGN: 0 clean stop, 1 fatal runtime error, 2 bad usage or
+ * invalid config) by the error's stable code, and its one-paragraph message, never a stack trace.
+ */
+import { AppError, type ErrorCode } from '../errors.ts';
+
+export { ConfigError, NotInThisBuildError, RuntimeError, UsageError } from '../errors.ts';
 
 export const EXIT_OK = 0;
 export const EXIT_FATAL = 1;
 export const EXIT_USAGE = 2;
 
-export class CliError extends Error {
-  readonly exitCode: number;
-  constructor(message: string, exitCode: number) {
-    super(message);
-    this.name = 'CliError';
-    this.exitCode = exitCode;
-  }
+/** Every code has its exit code here: a new code without one does not compile. */
+const EXIT_BY_CODE: Record<ErrorCode, number> = {
+  CONFIG_INVALID: EXIT_USAGE,
+  USAGE: EXIT_USAGE,
+  NOT_IN_THIS_BUILD: EXIT_USAGE,
+  START_FAILED: EXIT_FATAL,
+  TELEMETRY_LISTEN: EXIT_FATAL,
+  DAEMON_UNREACHABLE: EXIT_FATAL,
+  STATE: EXIT_FATAL,
+  QUEUE_CLOSED: EXIT_FATAL,
+  PLATFORM: EXIT_FATAL,
+  TOKEN_REFUSED: EXIT_FATAL,
+  TOKEN_UNAVAILABLE: EXIT_FATAL,
+  PROBE_TIMEOUT: EXIT_FATAL,
+};
+
+export function exitCodeOf(error: unknown): number {
+  return error instanceof AppError ? EXIT_BY_CODE[error.code] : EXIT_FATAL;
 }
 
-/** A config with problems: each problem is printed on its own line, as is. */
-export class ConfigInvalidError extends CliError {
-  constructor(lines: string[], summary: string) {
-    super([...lines, summary].join('\n'), EXIT_USAGE);
-    this.name = 'ConfigInvalidError';
-  }
-}
-
-export class UsageError extends CliError {
-  /** `helpCommand`: what to run for help (a command's own `--help` when the slip was in one). */
-  constructor(message: string, helpCommand = 'agent-log-exporter --help') {
-    super(`${message}\nRun \`${helpCommand}\` for usage.`, EXIT_USAGE);
-    this.name = 'UsageError';
-  }
+/**
+ * What the CLI prints for an error that ended a command. A config's problems are printed as
+ * they are (each line starts with its FILE:LINE:COL); anything else is one paragraph behind the
+ * program's name. An error we did not expect says "fatal"; its stack only with
+ * AGENT_LOG_EXPORTER_DEBUG=1.
+ */
+export function messageOf(error: unknown, env: NodeJS.ProcessEnv): string {
+  if (error instanceof AppError) return error.code === 'CONFIG_INVALID' ? error.message : `agent-log-exporter: ${error.message}`;
+  const err = error as Error;
+  const stack = env.AGENT_LOG_EXPORTER_DEBUG ? `\n${err.stack ?? ''}` : '';
+  return `agent-log-exporter: fatal: ${err.message}${stack}`;
 }

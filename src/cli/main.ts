@@ -9,7 +9,7 @@ import { VERSION } from '../version.ts';
 import { parseCommandLine } from './argv.ts';
 import { findCommand } from './commands.ts';
 import { resolveConfigPath } from './config-path.ts';
-import { CliError, ConfigInvalidError, EXIT_FATAL, EXIT_OK, UsageError } from './errors.ts';
+import { EXIT_FATAL, EXIT_OK, exitCodeOf, messageOf, UsageError } from './errors.ts';
 import { commandHelp, overviewHelp } from './help.ts';
 
 function durationOption(values: Record<string, string | true>, name: string): number | undefined {
@@ -114,17 +114,7 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (error: unknown) => {
-    if (error instanceof ConfigInvalidError) {
-      process.stderr.write(`${error.message}\n`);
-      process.exitCode = error.exitCode;
-    } else if (error instanceof CliError) {
-      process.stderr.write(`agent-log-exporter: ${error.message}\n`);
-      process.exitCode = error.exitCode;
-    } else {
-      const err = error as Error;
-      process.stderr.write(`agent-log-exporter: fatal: ${err.message}\n`);
-      if (process.env.AGENT_LOG_EXPORTER_DEBUG) process.stderr.write(`${err.stack ?? ''}\n`);
-      process.exitCode = EXIT_FATAL;
-    }
+    process.stderr.write(`${messageOf(error, process.env)}\n`);
+    process.exitCode = exitCodeOf(error);
   },
 );

@@ -7,7 +7,6 @@
 import { accessSync, constants } from 'node:fs';
 import type { PathSegment } from '../config/env-substitution.ts';
 import type { Config } from '../config/schema.ts';
-import { SourceUnavailableError } from '../sources/errors.ts';
 import { createSource } from '../sources/registry.ts';
 import { Events } from '../telemetry/events.ts';
 import { silentLogger } from '../telemetry/logger.ts';
@@ -25,12 +24,7 @@ export function preflight(config: Config): PreflightIssue[] {
     try {
       createSource(source, { logger, events: new Events(logger) });
     } catch (error) {
-      const unavailable = error instanceof SourceUnavailableError;
-      issues.push({
-        path: unavailable && error.field ? ['sources', i, ...error.field] : ['sources', i],
-        message: (error as Error).message,
-        hint: unavailable ? (error.hint ?? 'see README for what this version supports') : 'check the source keys',
-      });
+      issues.push({ path: ['sources', i], message: (error as Error).message, hint: 'check the source keys' });
     }
   });
   const tls = config.exporter.tls;

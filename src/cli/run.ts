@@ -10,13 +10,13 @@ import { startDaemon, type Daemon } from '../lifecycle/daemon.ts';
 import { startProgress } from '../lifecycle/progress.ts';
 import { createReloader } from '../lifecycle/reload.ts';
 import { scrapeStatus } from '../lifecycle/scrape-status.ts';
-import { SourceUnavailableError } from '../sources/registry.ts';
 import { Events } from '../telemetry/events.ts';
 import { createHealth } from '../telemetry/health.ts';
 import { createLogger, createSecretList } from '../telemetry/logger.ts';
 import { createMetrics } from '../telemetry/metrics.ts';
-import { startTelemetryServer, TelemetryListenError, type TelemetryServer } from '../telemetry/server.ts';
-import { CliError, EXIT_FATAL, EXIT_OK, EXIT_USAGE } from './errors.ts';
+import { startTelemetryServer, type TelemetryServer } from '../telemetry/server.ts';
+import { RuntimeError } from '../errors.ts';
+import { EXIT_FATAL, EXIT_OK } from './errors.ts';
 import { preflight } from './preflight.ts';
 import { loadOrExplain } from './load.ts';
 
@@ -31,13 +31,9 @@ export async function runCommand(configPath: string, env: NodeJS.ProcessEnv): Pr
   // Bound first: probes answer 503 while the daemon starts, and a port in use stops the start.
   let server: TelemetryServer | undefined;
   if (config.server.listen !== '') {
-    try {
-      const redact = (text: string): string => redactText(text, secrets.values());
-      server = await startTelemetryServer({ listen: config.server.listen, health, metrics, events, redact });
-    } catch (error) {
-      if (error instanceof TelemetryListenError) throw new CliError(error.message, EXIT_FATAL);
-      throw error;
-    }
+    // A port in use is a RuntimeError (TELEMETRY_LISTEN): exit 1 with its message.
+    const redact = (text: string): string => redactText(text, secrets.values());
+    server = await startTelemetryServer({ listen: config.server.listen, health, metrics, events, redact });
     events.serverListening(server.url);
   }
 
@@ -47,8 +43,7 @@ export async function runCommand(configPath: string, env: NodeJS.ProcessEnv): Pr
     daemon = startDaemon(config, { logger, events, onFatal: (reason) => fail(reason) });
   } catch (error) {
     await server?.close();
-    if (error instanceof SourceUnavailableError) throw new CliError(error.message, EXIT_USAGE);
-    throw new CliError(`cannot start: ${(error as Error).message}`, EXIT_FATAL);
+    throw new RuntimeError('START_FAILED', `cannot start: ${(error as Error).message}`);
   }
   health.setStatusProvider(() => daemon.status());
   metrics.setStatusProvider(() => scrapeStatus(daemon.status()));

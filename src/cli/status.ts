@@ -5,7 +5,8 @@
  * scrapes gives records/s per source. Only reads; the daemon is not touched.
  */
 import { parseListen } from '../telemetry/server.ts';
-import { CliError, EXIT_FATAL, EXIT_OK, UsageError } from './errors.ts';
+import { RuntimeError, UsageError } from '../errors.ts';
+import { EXIT_OK } from './errors.ts';
 import { loadOrExplain } from './load.ts';
 import { parsePrometheusText, sumBy, type Sample } from './status/prometheus-text.ts';
 import { renderStatus, type Readiness } from './status/render.ts';
@@ -68,7 +69,7 @@ export async function statusCommand(o: StatusOptions): Promise<number> {
   } catch (error) {
     const err = error as Error & { cause?: { code?: string } };
     const why = err.cause?.code ?? (err.name === 'TimeoutError' ? 'no answer within 5s' : err.message);
-    throw new CliError(`no agent-log-exporter answers at ${base} (${why}); is the daemon running, and is this its server.listen?`, EXIT_FATAL);
+    throw new RuntimeError('DAEMON_UNREACHABLE', `no agent-log-exporter answers at ${base} (${why}); is the daemon running, and is this its server.listen?`);
   }
   const seconds = Math.max(0.001, (second.at - first.at) / 1000);
   const rate = (name: string): Map<string, number> => {

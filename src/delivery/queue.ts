@@ -6,6 +6,7 @@
  */
 
 import type { EncodedBatch } from '../mapping/encoded-batch.ts';
+import { StateError } from '../errors.ts';
 
 export type { EncodedBatch };
 
@@ -29,9 +30,9 @@ export interface DeliveryQueue {
 }
 
 /** The queue was closed (shutdown): a hand-off that did not happen stays un-checkpointed. */
-export class QueueClosedError extends Error {
+export class QueueClosedError extends StateError {
   constructor(what: string) {
-    super(`${what} is closed`);
+    super(`${what} is closed`, 'QUEUE_CLOSED');
     this.name = 'QueueClosedError';
   }
 }

@@ -35,7 +35,7 @@ export interface PlatformDescriptor<S extends PlatformConfigSchema = PlatformCon
    */
   readonly config: S;
   readonly recordAttributes: OwnedAttributes;
-  /** Builds the source. No I/O yet; throws SourceUnavailableError for a config this build cannot serve. */
+  /** Builds the source. No I/O yet. */
   create(config: z.output<S>, deps: SourceDeps): Source;
 }
 

@@ -18,7 +18,6 @@ export const PLATFORMS = [foundry, hill90, daytona, agentbox] as const;
 export type SourceConfig = z.output<(typeof PLATFORMS)[number]['config']>;
 
 export type { SourceDeps };
-export { SourceUnavailableError } from './errors.ts';
 
 export function availableTypes(): string[] {
   return PLATFORMS.map((p) => p.type);
@@ -30,8 +29,8 @@ export function platformOf(type: string): PlatformDescriptor | undefined {
 }
 
 /**
- * Create a platform's source. A factory throws SourceUnavailableError for a config it cannot
- * serve (the CLI reports it as a config problem, exit 2); nothing here does I/O yet.
+ * Create a platform's source; nothing here does I/O yet. A factory that throws is reported by
+ * preflight as a problem of that source (exit 2): the schema admits only what the registry has.
  */
 export function createSource(config: SourceConfig, deps: SourceDeps): Source {
   const platform = platformOf(config.type);

@@ -4,6 +4,7 @@
  * clear message instead of a daemon that runs without its probes.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { RuntimeError } from '../errors.ts';
 import type { Events } from './events.ts';
 import type { Health } from './health.ts';
 import type { Metrics } from './metrics.ts';
@@ -26,18 +27,13 @@ export interface TelemetryServerOptions {
 }
 
 /** The address could not be bound; `code` is the system's (EADDRINUSE, EACCES, EADDRNOTAVAIL). */
-export class TelemetryListenError extends Error {
-  readonly code: string;
-  constructor(listen: string, code: string) {
-    const why =
-      code === 'EADDRINUSE' ? 'the address is already in use'
-        : code === 'EACCES' ? 'permission denied (ports below 1024 need privileges)'
-          : code === 'EADDRNOTAVAIL' ? 'the host is not an address of this machine'
-            : 'the address cannot be bound';
-    super(`cannot serve /healthz /readyz /metrics on ${listen}: ${why} (${code}); set server.listen to a free HOST:PORT, or "" to disable the server`);
-    this.name = 'TelemetryListenError';
-    this.code = code;
-  }
+function listenError(listen: string, code: string): RuntimeError {
+  const why =
+    code === 'EADDRINUSE' ? 'the address is already in use'
+      : code === 'EACCES' ? 'permission denied (ports below 1024 need privileges)'
+        : code === 'EADDRNOTAVAIL' ? 'the host is not an address of this machine'
+          : 'the address cannot be bound';
+  return new RuntimeError('TELEMETRY_LISTEN', `cannot serve /healthz /readyz /metrics on ${listen}: ${why} (${code}); set server.listen to a free HOST:PORT, or "" to disable the server`);
 }
 
 export function parseListen(listen: string): { host: string | undefined; port: number } {
@@ -84,7 +80,7 @@ export async function startTelemetryServer(options: TelemetryServerOptions): Pro
   server.keepAliveTimeout = 5_000;
   const { host, port } = parseListen(options.listen);
   await new Promise<void>((resolve, reject) => {
-    const onError = (error: NodeJS.ErrnoException): void => reject(new TelemetryListenError(options.listen, error.code ?? 'EUNKNOWN'));
+    const onError = (error: NodeJS.ErrnoException): void => reject(listenError(options.listen, error.code ?? 'EUNKNOWN'));
     server.once('error', onError);
     server.listen({ host, port }, () => {
       server.off('error', onError);

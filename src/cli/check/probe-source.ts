@@ -9,6 +9,7 @@ import { PlatformError } from '../../sources/errors.ts';
 import { createSource } from '../../sources/registry.ts';
 import type { Source, StreamOutcome } from '../../sources/types.ts';
 import type { Events } from '../../telemetry/events.ts';
+import { SourceError } from '../../errors.ts';
 
 export interface SourceVerdict {
   ok: boolean;
@@ -16,7 +17,11 @@ export interface SourceVerdict {
   steps: string[];
 }
 
-class TimedOut extends Error {}
+class TimedOut extends SourceError {
+  constructor() {
+    super('PROBE_TIMEOUT', 'no answer in time');
+  }
+}
 
 /** `work` with a deadline; the signal it gets aborts at the deadline (or when the work is done). */
 async function within<T>(ms: number, work: (signal: AbortSignal) => Promise<T>): Promise<T> {

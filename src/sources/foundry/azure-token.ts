@@ -8,13 +8,14 @@
 import { DefaultAzureCredential, type TokenCredential } from '@azure/identity';
 import type { TokenProvider } from './client.ts';
 import { clip } from '../../util/clip.ts';
+import { SourceError } from '../../errors.ts';
 
 export const FOUNDRY_SCOPE = 'https://ai.azure.com/.default';
 
 /** No token could be obtained; the message is one line and never holds a token. */
-export class TokenUnavailableError extends Error {
+export class TokenUnavailableError extends SourceError {
   constructor(reason: string) {
-    super(`no Entra ID token for ${FOUNDRY_SCOPE}: ${reason}`);
+    super('TOKEN_UNAVAILABLE', `no Entra ID token for ${FOUNDRY_SCOPE}: ${reason}`);
     this.name = 'TokenUnavailableError';
   }
 }

@@ -6,6 +6,7 @@
  */
 import { request } from 'undici';
 import { summarize } from '../shared/http-outcome.ts';
+import { SourceError } from '../../errors.ts';
 
 export interface TokenProvider {
   getToken(signal: AbortSignal): Promise<string>;
@@ -16,17 +17,17 @@ export interface TokenProvider {
 }
 
 /** The token endpoint refused or failed; `status` is its HTTP status (undefined: no answer). */
-export class TokenError extends Error {
+export class TokenError extends SourceError {
   readonly status: number | undefined;
   constructor(message: string, status?: number) {
-    super(message);
+    super(status === 400 || status === 401 || status === 403 ? 'TOKEN_REFUSED' : 'TOKEN_UNAVAILABLE', message);
     this.name = 'TokenError';
     this.status = status;
   }
 
   /** Refused credentials (OAuth `invalid_client` is 401, some servers say 400): an auth failure. */
   get refused(): boolean {
-    return this.status === 400 || this.status === 401 || this.status === 403;
+    return this.code === 'TOKEN_REFUSED';
   }
 }
 
