@@ -2,7 +2,9 @@
  * Foundry's scripted activity in the demo: two sessions of one Foundry hosted agent, each a
  * container that starts uvicorn, serves `/responses`, and now and then warns or crashes a
  * request with a Python traceback. Lines reach the emulator as the platform would stream
- * them (one console line per entry, status lines from the platform itself).
+ * them (one console line per entry, status lines from the platform itself). What processing
+ * shows on them (DESIGN §4.5): the traceback's lines merged into one ERROR record, a JSON log line
+ * whose trace id becomes the record's trace_id, and an HTTP debug line whose API key is redacted.
  */
 import type { FoundryEmulator, JsonLogLine, SessionHandle } from '../foundry.ts';
 import { runScript, seededRandom, type Activity } from './activity.ts';
@@ -25,6 +27,17 @@ interface Step {
 const out = (message: string): JsonLogLine => ({ stream: 'stdout', message });
 const err = (message: string): JsonLogLine => ({ stream: 'stderr', message });
 const status = (message: string): JsonLogLine => ({ stream: 'status', message });
+
+/** A made-up OpenAI-style key, printed by the agent's HTTP debug logging (redaction replaces it). */
+export const DEMO_API_KEY = 'sk-proj-DEMOk3y7Qx9TLm4VbN8rW1kP6sD3';
+
+/** A W3C trace id and span id for request `n` of a session: 32 and 16 hex digits, never all zero. */
+function traceIds(index: number, n: number): { trace: string; span: string } {
+  const hex = (v: number, width: number): string => (v >>> 0).toString(16).padStart(width, '0');
+  const a = Math.imul(n + 1, 2654435761);
+  const b = Math.imul(index + 7, 40503);
+  return { trace: `4bf92f35${hex(a, 8)}${hex(b, 8)}${hex(a ^ b, 8)}`, span: `00f067aa${hex(a + b, 8)}` };
+}
 
 const QUERIES = ['refund policy', 'order A-10388 status', 'shipping to Norway', 'warranty claim', 'change delivery address', 'invoice copy'];
 const TOOLS = ['search_docs', 'lookup_order', 'create_ticket'];
@@ -66,8 +79,12 @@ function* sessionSteps(index: number): Generator<Step> {
       const remaining = [12, 7, 3][Math.floor(request / 10)] ?? 1;
       lines.push(err(`WARNING:  Rate limit approaching for gpt-4o (remaining_requests=${remaining})`));
     }
+    if (index === 0 && request % 9 === 1) {
+      lines.push(err(`DEBUG:httpx:> POST https://api.openai.com/v1/responses Authorization: Bearer ${DEMO_API_KEY}`));
+    }
     if (index === 1 && request % 12 === 6) {
-      lines.push(out('{"level":"warning","logger":"agent.memory","message":"history truncated to 32 turns"}'));
+      const { trace, span } = traceIds(index, request);
+      lines.push(out(JSON.stringify({ level: 'warning', logger: 'agent.memory', message: 'history truncated to 32 turns', trace_id: trace, span_id: span })));
     }
     if (index === 1 && request % 12 === 2) {
       lines.push(...traceback(`A-${10400 + request * 7}`));

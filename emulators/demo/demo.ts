@@ -23,6 +23,7 @@ import { emulatorsOnly } from './emulators-only.ts';
 import { guardOutput, type DemoOutput } from './output.ts';
 import { startPlatforms } from './platforms.ts';
 import { decodedReport, resourceReport } from './report.ts';
+import { processingReport } from './processing-report.ts';
 import { createScreen } from './screen.ts';
 import { createSummary } from './summary.ts';
 import { ConfigError, RuntimeError, UsageError } from '../../src/errors.ts';
@@ -183,6 +184,9 @@ export async function demoCommand(options: DemoOptions): Promise<number> {
       for (const line of decodedReport(DEMO_SOURCES, records, palette)) out(line);
       out();
       for (const line of resourceReport(DEMO_SOURCES, records, palette)) out(line);
+      const processed = processingReport(records, palette);
+      if (processed.length > 0) out();
+      for (const line of processed) out(line);
     } else if (exported > 0) {
       out(`Look for deployment.environment.name=demo at your backend: service.name is the source name, one OTLP resource per stream.`);
     }
