@@ -7,8 +7,16 @@ import { stripTypeScriptTypes } from 'node:module';
 import { join } from 'node:path';
 import { BENCH_AGENT, BENCH_TOKEN, BENCH_VERSION } from './fast-foundry.ts';
 
-export type ProgramName = 'daemon' | 'naive-default' | 'naive-tuned';
+export type ProgramName = 'daemon' | 'naive-default' | 'naive-tuned' | 'daemon-processing-off';
+/** What `npm run bench` runs by default. */
 export const PROGRAMS: readonly ProgramName[] = ['daemon', 'naive-default', 'naive-tuned'];
+/**
+ * Every program `--program` can name: also the daemon with processing off (`multiline: none,
+ * parse: none, redact: {builtin: false}`), the baseline of the processing defaults' cost (issue 13).
+ */
+export const ALL_PROGRAMS: readonly ProgramName[] = [...PROGRAMS, 'daemon-processing-off'];
+
+const PROCESSING_OFF = 'processing: {multiline: none, parse: none, redact: {builtin: false}}\n';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 /** Gitignored; inside the repository so the naive program resolves node_modules. */
@@ -77,7 +85,7 @@ function nodeArgs(variable: string): string[] {
   return process.env[variable]?.split(' ').filter(Boolean) ?? [];
 }
 
-function daemonConfig(t: Target): string {
+function daemonConfig(t: Target, extra = ''): string {
   const source = t.session
     ? `    version: "${BENCH_VERSION}"\n    session: ${t.session}\n`
     : '';
@@ -91,14 +99,14 @@ exporter: {endpoint: ${t.otlpUrl}}
 storage: {dir: ${t.dir}/data, spool: {enabled: ${t.spool}}}
 server: {listen: ""}
 log: {level: warn}
-`;
+${extra}`;
 }
 
 export function startProgram(name: ProgramName, t: Target, naiveJs: string): Running {
   let args: string[];
-  if (name === 'daemon') {
+  if (name === 'daemon' || name === 'daemon-processing-off') {
     const config = join(t.dir, 'config.yaml');
-    writeFileSync(config, daemonConfig(t));
+    writeFileSync(config, daemonConfig(t, name === 'daemon-processing-off' ? PROCESSING_OFF : ''));
     // BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=.bench/prof" profiles the daemon.
     args = [...entrypointFlags(), ...nodeArgs('BENCH_NODE_ARGS'), daemonMain, 'run', '--config', config];
   } else {

@@ -5,6 +5,7 @@
  *
  *   node bench/run.ts [--scenario a,b,c,d,e,f,g] [--runs 3] [--long-runs 1] [--quick] [--out bench/results.jsonl] [--committed] [--program daemon,naive-default,naive-tuned]
  *
+ * --program daemon,daemon-processing-off compares the processing defaults with processing off (issue 13).
  * --committed measures HEAD (built apart in .bench/head) instead of the working tree's dist/.
  * --runs applies to (a)–(c); (d)–(g) last a minute each by definition (--long-runs).
  * BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the daemon.
@@ -13,7 +14,7 @@ import { execFileSync } from 'node:child_process';
 import { appendFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
-import { PROGRAMS, buildCommitted, buildWorkingTree, prepareNaive } from './programs.ts';
+import { ALL_PROGRAMS, PROGRAMS, buildCommitted, buildWorkingTree, prepareNaive } from './programs.ts';
 import { FULL, LONG_SCENARIOS, QUICK, SCENARIOS, runScenario } from './scenarios.ts';
 import type { RunResult, ScenarioId } from './scenarios.ts';
 import { selfCheck } from './self-check.ts';
@@ -34,7 +35,7 @@ const { values } = parseArgs({
 const scenarios = values.scenario.split(',').map((s) => s.trim()) as ScenarioId[];
 for (const s of scenarios) if (!SCENARIOS.includes(s)) throw new Error(`unknown scenario '${s}' (${SCENARIOS.join(', ')})`);
 const sizes = values.quick ? QUICK : FULL;
-const programs = PROGRAMS.filter((p) => values.program.split(',').includes(p));
+const programs = ALL_PROGRAMS.filter((p) => values.program.split(',').includes(p));
 
 function git(...args: string[]): string {
   try {
