@@ -6,6 +6,7 @@
 import type { Events } from '../telemetry/events.ts';
 import type { Logger } from '../telemetry/logger.ts';
 import { Backoff, sleep } from '../util/backoff.ts';
+import type { LineStage } from '../processing/line-stage.ts';
 import { PlatformError } from './errors.ts';
 import { StreamSupervisor, type SupervisorTiming } from './supervisor.ts';
 import type { Source, StreamDescriptor, StreamSink, StreamSpec, StreamState } from './types.ts';
@@ -14,6 +15,8 @@ export interface SourceRunnerDeps {
   /** Where a stream stands: the newest checkpoint handed to the pipeline, else the stored one. */
   checkpointFor(key: string): string | undefined;
   sinkFor(descriptor: StreamDescriptor): StreamSink;
+  /** A new processing stage for a stream (DESIGN §4.5); none: every line is its own record. */
+  stageFor?(descriptor: StreamDescriptor): LineStage;
   logger: Logger;
   events: Events;
   timing: SupervisorTiming;
@@ -126,6 +129,7 @@ export class SourceRunner {
         sourceName: this.name,
         checkpoint: this.#deps.checkpointFor(key),
         sink: this.#deps.sinkFor(spec.descriptor),
+        stage: this.#deps.stageFor?.(spec.descriptor),
         logger: this.#deps.logger,
         events: this.#deps.events,
         timing: this.#deps.timing,

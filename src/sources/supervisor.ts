@@ -9,7 +9,9 @@
 import type { Events } from '../telemetry/events.ts';
 import type { Logger } from '../telemetry/logger.ts';
 import { Backoff, sleep } from '../util/backoff.ts';
-import type { StreamSink, StreamSpec, StreamState } from './types.ts';
+import { createPassThroughStage, type LineStage } from '../processing/line-stage.ts';
+import { readCursor } from './shared/cursor.ts';
+import type { StreamFollower, StreamSink, StreamSpec, StreamState } from './types.ts';
 
 export interface SupervisorTiming {
   initialBackoffMs: number;
@@ -29,6 +31,8 @@ export interface SupervisorDeps {
   logger: Logger;
   events: Events;
   timing: SupervisorTiming;
+  /** The stream's processing stage; none: every line is its own record. */
+  stage?: LineStage;
 }
 
 export class StreamSupervisor {
@@ -38,6 +42,8 @@ export class StreamSupervisor {
   #state: StreamState = 'discovering';
   #detail = '';
   #done: Promise<void> | undefined;
+  /** When the current connection was reported connected. */
+  #connectedAt: number | undefined;
 
   constructor(spec: StreamSpec, deps: SupervisorDeps) {
     this.spec = spec;
@@ -65,26 +71,59 @@ export class StreamSupervisor {
   }
 
   async #run(): Promise<void> {
+    const { sourceName, logger } = this.#deps;
+    const follower = this.#createFollower((state) => {
+      this.#state = state;
+      if (state === 'connected') this.#connectedAt ??= performance.now();
+    });
+    if (!follower) return;
+    try {
+      await this.#follow(follower);
+    } finally {
+      // Open multiline groups are closed at stream end and at shutdown (DESIGN §4.5).
+      await follower.close?.().catch((error: unknown) => {
+        logger.warn({ event: 'stream.close_failed', source: sourceName, stream: this.key, reason: (error as Error).message }, 'records held at the stream end could not be handed off');
+      });
+    }
+  }
+
+  /**
+   * Read the stored checkpoint and create the follower. A checkpoint that cannot be read never
+   * stops the daemon: the stream starts as if it had none, said once and counted (DESIGN §6).
+   */
+  #createFollower(setState: (state: StreamState) => void): StreamFollower | undefined {
+    const { sourceName, logger, events } = this.#deps;
+    const parsed = readCursor(this.spec.cursor, this.#deps.checkpoint);
+    if (parsed.damaged) events.checkpointUnreadable(sourceName, this.key);
+    try {
+      return this.spec.createFollower(
+        {
+          descriptor: this.spec.descriptor,
+          sink: this.#deps.sink,
+          stage: this.#deps.stage ?? createPassThroughStage(),
+          signal: this.#abort.signal,
+          logger,
+          events,
+          setState,
+        },
+        parsed.cursor,
+      );
+    } catch (error) {
+      this.#state = 'finished';
+      this.#detail = (error as Error).message;
+      logger.error({ event: 'stream.fatal', source: sourceName, stream: this.key, reason: this.#detail }, 'stream stopped');
+      return undefined;
+    }
+  }
+
+  async #follow(follower: StreamFollower): Promise<void> {
     const { sourceName, logger, events, timing } = this.#deps;
     const signal = this.#abort.signal;
     const key = this.key;
-    const follower = this.spec.createFollower({
-      descriptor: this.spec.descriptor,
-      checkpoint: this.#deps.checkpoint,
-      sink: this.#deps.sink,
-      signal,
-      logger,
-      events,
-      setState: (state) => {
-        this.#state = state;
-        if (state === 'connected') connectedAt ??= performance.now();
-      },
-    });
-    let connectedAt: number | undefined;
     const backoff = new Backoff({ initialMs: timing.initialBackoffMs, maxMs: timing.maxBackoffMs });
     while (!signal.aborted) {
       let outcome;
-      connectedAt = undefined;
+      this.#connectedAt = undefined;
       try {
         outcome = await follower.connect();
       } catch (error) {
@@ -110,7 +149,8 @@ export class StreamSupervisor {
           break;
         case 'retry': {
           if (outcome.baseDelayMs !== undefined) backoff.setInitial(outcome.baseDelayMs);
-          const healthy = connectedAt !== undefined && performance.now() - connectedAt >= (timing.healthyAfterMs ?? DEFAULT_TIMING.healthyAfterMs!);
+          const since = this.#connectedAt;
+          const healthy = since !== undefined && performance.now() - since >= (timing.healthyAfterMs ?? DEFAULT_TIMING.healthyAfterMs!);
           if (outcome.delivered || healthy) backoff.reset();
           this.#state = 'retrying';
           const delayMs = backoff.next(outcome.delayMs ?? 0);

@@ -6,6 +6,8 @@
  */
 import type { Logger } from '../telemetry/logger.ts';
 import type { Events } from '../telemetry/events.ts';
+import type { LineStage } from '../processing/line-stage.ts';
+import type { Cursor, CursorFormat } from './shared/cursor.ts';
 
 export type AttributeValue = string | number | boolean;
 export type Attributes = Record<string, AttributeValue>;
@@ -14,6 +16,11 @@ export type Attributes = Record<string, AttributeValue>;
 export interface LogEntry {
   /** Platform timestamp in milliseconds since the epoch, when the platform has one. */
   timeMs?: number;
+  /**
+   * Nanoseconds past `timeMs` (0–999 999) where the platform stamps finer than a millisecond
+   * (AgentBox): `time_unix_nano` is `timeMs × 10⁶ + timeNanosInMs`. `timeMs` is then a whole number.
+   */
+  timeNanosInMs?: number;
   /** The message, unchanged except for the line terminator. */
   body: string;
   /** `stdout` / `stderr` when the platform says so. */
@@ -62,9 +69,9 @@ export type StreamState = 'discovering' | 'connected' | 'retrying' | 'auth_faile
 /** What a running stream needs from the daemon. */
 export interface StreamContext {
   descriptor: StreamDescriptor;
-  /** The stored checkpoint of this stream, or undefined on first start. */
-  checkpoint: string | undefined;
   sink: StreamSink;
+  /** The stream's processing stage (DESIGN §4.5); line-based followers drive it through the hand-off kit. */
+  stage: LineStage;
   signal: AbortSignal;
   logger: Logger;
   events: Events;
@@ -74,13 +81,17 @@ export interface StreamContext {
 /** A stream follower: one connection attempt, run repeatedly by the supervisor. */
 export interface StreamFollower {
   connect(): Promise<StreamOutcome>;
+  /** The stream finished or is stopping: hand on what is still held (open multiline groups). */
+  close?(): Promise<void>;
 }
 
 /** What discovery or a named stream hands to the supervisor. */
-export interface StreamSpec {
+export interface StreamSpec<C extends Cursor = Cursor> {
   descriptor: StreamDescriptor;
-  /** Create the follower once the stored checkpoint is known. */
-  createFollower(ctx: StreamContext): StreamFollower;
+  /** How the stream's stored checkpoint is read (inside the supervisor's error handling). */
+  cursor: CursorFormat<C>;
+  /** Create the follower once its cursor is read from the stored checkpoint. */
+  createFollower(ctx: StreamContext, cursor: C): StreamFollower;
 }
 
 /** A source: lists the streams it follows now (named, or discovered). */
@@ -95,4 +106,9 @@ export interface Source {
 export interface SourceDeps {
   logger: Logger;
   events: Events;
+}
+
+/** A stream spec, its follower typed by its own cursor (`cursor: DaytonaCursor` → `createFollower(ctx, c: DaytonaCursor)`). */
+export function streamSpec<C extends Cursor>(spec: StreamSpec<C>): StreamSpec {
+  return spec;
 }

@@ -110,6 +110,12 @@ export class Events {
     if (n > 0) this.#count('agentlog_records_redacted_total', { source }, n);
   }
 
+  /** A stored checkpoint could not be read: the stream starts as if it had none (DESIGN §6). */
+  checkpointUnreadable(source: string, stream: string): void {
+    this.#count('agentlog_checkpoint_errors_total', { source });
+    this.logger.warn({ event: 'checkpoint.unreadable', source, stream }, 'stored checkpoint unreadable; the stream starts as if it had none');
+  }
+
   unknownEvent(source: string, stream: string, eventType: string): void {
     this.recordsSkipped(source, 'unknown_event');
     this.logger.debug({ event: 'source.unknown_event', source, stream, type: eventType }, 'unknown SSE event type ignored');

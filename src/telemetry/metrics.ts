@@ -35,6 +35,7 @@ const COUNTERS = {
   agentlog_parse_errors_total: { help: 'Frames that were not the documented format; kept as raw text.', labels: ['source'] },
   agentlog_auth_failures_total: { help: 'Connections the platform refused (401/403) or whose credentials could not be obtained.', labels: ['source'] },
   agentlog_platform_errors_total: { help: 'Errors the platform reported inside a stream (e.g. Hill90 `event: error`); logged, never exported.', labels: ['source'] },
+  agentlog_checkpoint_errors_total: { help: 'Stored checkpoints that could not be read; the stream started as if it had none.', labels: ['source'] },
   agentlog_config_reloads_total: { help: 'SIGHUP config reloads by result (success, failure).', labels: ['result'] },
 } as const satisfies Record<string, { help: string; labels: readonly string[] }>;
 
@@ -55,6 +56,7 @@ const PER_SOURCE: { name: CounterName; reasons?: string[] }[] = [
   { name: 'agentlog_parse_errors_total' },
   { name: 'agentlog_auth_failures_total' },
   { name: 'agentlog_platform_errors_total' },
+  { name: 'agentlog_checkpoint_errors_total' },
 ];
 
 export interface Metrics {

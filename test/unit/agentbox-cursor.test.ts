@@ -39,7 +39,7 @@ describe('AgentBox window cursor with timestamps', () => {
   it('delivers identical lines at one timestamp exactly once across many polls of a small window, and across restarts', () => {
     const random = createRandom(7);
     const log: Line[] = [];
-    let cursor = WindowCursor.parse(undefined);
+    let cursor = WindowCursor.parse(undefined).cursor;
     const delivered: Line[] = [];
     let second = 0;
     for (let round = 0; round < 400; round++) {
@@ -52,14 +52,14 @@ describe('AgentBox window cursor with timestamps', () => {
       const { fresh, gap } = poll(cursor, log, 5);
       expect(gap).toBe(false);
       delivered.push(...fresh);
-      if (round % 7 === 0) cursor = WindowCursor.parse(cursor.serialize());
+      if (round % 7 === 0) cursor = WindowCursor.parse(cursor.serialize()).cursor;
     }
     expect(delivered).toEqual(log);
   });
 
   it('an idle poll of a window full of identical lines repeats nothing; one more identical line is new', () => {
     const log: Line[] = Array.from({ length: 4 }, () => ({ time: at(1), text: 'same' }));
-    const cursor = WindowCursor.parse(undefined);
+    const cursor = WindowCursor.parse(undefined).cursor;
     expect(poll(cursor, log, 10).fresh).toHaveLength(4);
     expect(poll(cursor, log, 10).fresh).toHaveLength(0);
     log.push({ time: at(1), text: 'same' });
@@ -73,7 +73,7 @@ describe('AgentBox window cursor with timestamps', () => {
       { time: at(1), text: 'x' },
       { time: at(1), text: 'x' },
     ];
-    const cursor = WindowCursor.parse(undefined);
+    const cursor = WindowCursor.parse(undefined).cursor;
     expect(poll(cursor, log, 3).fresh).toHaveLength(3);
     log.push({ time: at(1), text: 'b' }, { time: at(1), text: 'x' });
     // Window [x, b, x] (not widened): one x repeats, b and the last x are new.
@@ -85,7 +85,7 @@ describe('AgentBox window cursor with timestamps', () => {
 
   it('counts a gap when more lines happened than the window holds, and delivers the whole window', () => {
     const log: Line[] = [{ time: at(1), text: 'first' }];
-    const cursor = WindowCursor.parse(undefined);
+    const cursor = WindowCursor.parse(undefined).cursor;
     poll(cursor, log, 3);
     for (let i = 0; i < 10; i++) log.push({ time: at(2 + i), text: `burst ${i}` });
     const { fresh, gap } = poll(cursor, log, 3);
@@ -97,7 +97,7 @@ describe('AgentBox window cursor with timestamps', () => {
 
   it('lines: 1 — one new line per poll is no gap', () => {
     const log: Line[] = [{ time: at(0), text: 'boot' }];
-    const cursor = WindowCursor.parse(undefined);
+    const cursor = WindowCursor.parse(undefined).cursor;
     const delivered: Line[] = [];
     for (let i = 1; i <= 20; i++) {
       const { fresh, gap } = poll(cursor, log, 1);
@@ -111,7 +111,7 @@ describe('AgentBox window cursor with timestamps', () => {
 
   it('a burst of exactly `lines` lines between two polls is no gap; one more is one gap', () => {
     const log: Line[] = [{ time: at(0), text: 'first' }];
-    const cursor = WindowCursor.parse(undefined);
+    const cursor = WindowCursor.parse(undefined).cursor;
     poll(cursor, log, 3);
     log.push(...[1, 2, 3].map((i) => ({ time: at(i), text: `exact ${i}` })));
     expect(poll(cursor, log, 3)).toEqual({ fresh: log.slice(1), gap: false });
@@ -121,7 +121,7 @@ describe('AgentBox window cursor with timestamps', () => {
 
   it('a container restart whose log starts over, shorter than the window: its lines are new, no gap', () => {
     const log: Line[] = [1, 2, 3, 4, 5].map((i) => ({ time: at(i), text: `old ${i}` }));
-    const cursor = WindowCursor.parse(undefined);
+    const cursor = WindowCursor.parse(undefined).cursor;
     poll(cursor, log, 10);
     const restarted: Line[] = [{ time: at(9), text: 'old 1' }, { time: at(9), text: 'boot' }];
     expect(poll(cursor, restarted, 10)).toEqual({ fresh: restarted, gap: false });
@@ -134,7 +134,7 @@ describe('AgentBox window cursor without timestamps (hash-sequence fallback)', (
   it('finds where each new window overlaps the old tail, across restarts', () => {
     const random = createRandom(11);
     const log: Line[] = [];
-    let cursor = WindowCursor.parse(undefined);
+    let cursor = WindowCursor.parse(undefined).cursor;
     const delivered: Line[] = [];
     for (let round = 0; round < 300; round++) {
       const add = Math.floor(random() * 4);
@@ -142,7 +142,7 @@ describe('AgentBox window cursor without timestamps (hash-sequence fallback)', (
       const { fresh, gap } = poll(cursor, log, 8);
       expect(gap).toBe(false);
       delivered.push(...fresh);
-      if (round % 5 === 0) cursor = WindowCursor.parse(cursor.serialize());
+      if (round % 5 === 0) cursor = WindowCursor.parse(cursor.serialize()).cursor;
     }
     expect(delivered).toEqual(log);
   });
@@ -152,7 +152,7 @@ describe('AgentBox window cursor without timestamps (hash-sequence fallback)', (
       { time: undefined, text: 'x' },
       { time: undefined, text: 'x' },
     ];
-    const cursor = WindowCursor.parse(undefined);
+    const cursor = WindowCursor.parse(undefined).cursor;
     expect(poll(cursor, log, 10).fresh).toHaveLength(2);
     expect(poll(cursor, log, 10).fresh).toHaveLength(0);
     log.push({ time: undefined, text: 'x' });
@@ -161,7 +161,7 @@ describe('AgentBox window cursor without timestamps (hash-sequence fallback)', (
 
   it('no overlap with what was seen: a counted gap, and the whole window is new', () => {
     const log: Line[] = [{ time: undefined, text: 'one' }];
-    const cursor = WindowCursor.parse(undefined);
+    const cursor = WindowCursor.parse(undefined).cursor;
     poll(cursor, log, 2);
     log.push(...['two', 'three', 'four'].map((text) => ({ time: undefined, text })));
     const { fresh, gap } = poll(cursor, log, 2);
@@ -176,7 +176,7 @@ describe('AgentBox window cursor in follow mode', () => {
       { time: at(1), text: 'x' },
       { time: at(1), text: 'x' },
     ];
-    const cursor = WindowCursor.parse(undefined);
+    const cursor = WindowCursor.parse(undefined).cursor;
     expect(cursor.takeWindow(log.map(entry), 10).fresh).toEqual([true, true]);
     const live: Line[] = [
       { time: at(1), text: 'x' },
@@ -185,7 +185,7 @@ describe('AgentBox window cursor in follow mode', () => {
     log.push(...live);
     expect(cursor.takeLive(live.map(entry))).toEqual([true, true]);
     // Reconnect with lines=3: [x, x, y] replayed, one more line after it.
-    const restored = WindowCursor.parse(cursor.serialize());
+    const restored = WindowCursor.parse(cursor.serialize()).cursor;
     log.push({ time: at(2), text: 'y' });
     expect(restored.takeWindow(log.slice(-4).map(entry), 4).fresh).toEqual([false, false, false, true]);
   });
@@ -197,12 +197,12 @@ describe('AgentBox window cursor with late lines (stdout and stderr are stamped 
       { time: at(1), text: 'a' },
       { time: at(3), text: 'b' },
     ];
-    const cursor = WindowCursor.parse(undefined);
+    const cursor = WindowCursor.parse(undefined).cursor;
     expect(poll(cursor, log, 10).fresh).toEqual(log);
     log.push({ time: at(2), text: 'late on stderr' }, { time: at(4), text: 'c' });
     expect(poll(cursor, log, 10)).toEqual({ fresh: log.slice(2), gap: false });
     expect(poll(cursor, log, 10).fresh).toEqual([]);
-    expect(poll(WindowCursor.parse(cursor.serialize()), log, 10).fresh).toEqual([]);
+    expect(poll(WindowCursor.parse(cursor.serialize()).cursor, log, 10).fresh).toEqual([]);
     // A late line that is the last one of its poll's window.
     log.push({ time: at(3.5), text: 'late again' });
     expect(poll(cursor, log, 10)).toEqual({ fresh: [log.at(-1)], gap: false });
@@ -212,7 +212,7 @@ describe('AgentBox window cursor with late lines (stdout and stderr are stamped 
   it('after a late line, idle polls repeat nothing; late lines after the newest one left the window are new', () => {
     const play = (n: number, rounds: Line[][]): Line[] => {
       const log: Line[] = [];
-      const cursor = WindowCursor.parse(undefined);
+      const cursor = WindowCursor.parse(undefined).cursor;
       const delivered: Line[] = [];
       for (const add of rounds) {
         log.push(...add);
@@ -237,7 +237,7 @@ describe('AgentBox window cursor, differential', () => {
     const random = createRandom(seed);
     const log: Line[] = [];
     const delivered: Line[] = [];
-    let cursor = WindowCursor.parse(undefined);
+    let cursor = WindowCursor.parse(undefined).cursor;
     let clock = 0;
     for (let round = 0; round < 150; round++) {
       for (let i = Math.floor(random() * (o.n + 1)); i > 0; i--) {
@@ -249,7 +249,7 @@ describe('AgentBox window cursor, differential', () => {
       const { fresh, gap } = poll(cursor, log, o.n);
       expect(gap).toBe(false);
       delivered.push(...fresh);
-      if (o.restartEvery > 0 && round % o.restartEvery === 0) cursor = WindowCursor.parse(cursor.serialize());
+      if (o.restartEvery > 0 && round % o.restartEvery === 0) cursor = WindowCursor.parse(cursor.serialize()).cursor;
     }
     return { log, delivered };
   }

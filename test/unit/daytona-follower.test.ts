@@ -4,6 +4,8 @@ import { startDaytonaEmulator, type DaytonaEmulator } from '../../emulators/dayt
 import { DaytonaClient } from '../../src/sources/daytona/client.ts';
 import { createDaytonaFollower, type DaytonaStreamTarget } from '../../src/sources/daytona/follower.ts';
 import type { LogEntry, StreamContext, StreamFollower } from '../../src/sources/types.ts';
+import { DaytonaCursor } from '../../src/sources/daytona/cursor.ts';
+import { createPassThroughStage } from '../../src/processing/line-stage.ts';
 
 let emulator: DaytonaEmulator | undefined;
 afterEach(async () => {
@@ -31,7 +33,7 @@ async function follow(em: DaytonaEmulator, checkpoint?: string): Promise<Followe
   const events = new Proxy({}, { get: () => noop }) as unknown as StreamContext['events'];
   const ctx = {
     descriptor: { key: 'd/sb/s/c', resource: {} },
-    checkpoint,
+    stage: createPassThroughStage(),
     signal,
     events,
     setState: noop,
@@ -43,7 +45,7 @@ async function follow(em: DaytonaEmulator, checkpoint?: string): Promise<Followe
       },
     },
   } as unknown as StreamContext;
-  return { follower: createDaytonaFollower(client, target, ctx, { quietMs: 200, maxQuietCheckMs: 1000 }), emitted, checkpoints };
+  return { follower: createDaytonaFollower(client, target, ctx, DaytonaCursor.parse(checkpoint).cursor, { quietMs: 200, maxQuietCheckMs: 1000 }), emitted, checkpoints };
 }
 
 describe('Daytona follower', () => {

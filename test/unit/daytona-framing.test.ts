@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createRandom } from '../../emulators/shared/chunking.ts';
-import { parseCursor, serializeCursor, type DaytonaPosition } from '../../src/sources/daytona/cursor.ts';
+import { DaytonaCursor, parseCursor, serializeCursor, type DaytonaPosition } from '../../src/sources/daytona/cursor.ts';
 import { createDemuxer } from '../../src/sources/daytona/framing.ts';
 import { createLineAssembler, type Line } from '../../src/sources/daytona/lines.ts';
 import { createLogParser } from '../../src/sources/daytona/log-parser.ts';
@@ -93,7 +93,9 @@ describe('Daytona byte-offset cursor', () => {
       let done = false;
       // Each "connection" replays from 0 in random frames and stops after a random number of frames.
       for (let connection = 0; !done && connection < 100; connection++) {
-        const parser = createLogParser(parseCursor(checkpoint));
+        const cursor = DaytonaCursor.parse(checkpoint).cursor;
+        const parser = createLogParser(cursor.restart());
+        cursor.attach(() => parser.earliestPending());
         const parts = chunks(LOG, () => 1 + Math.floor(random() * 12));
         const stopAfter = Math.floor(random() * (parts.length + 3));
         let fed = 0;
@@ -101,14 +103,18 @@ describe('Daytona byte-offset cursor', () => {
           if (fed++ >= stopAfter) break;
           const { lines } = parser.feed(part);
           // Hand lines off one at a time, each with its own checkpoint (worst case for the cursor).
-          for (let i = 0; i < lines.length; i++) {
-            checkpoint = serializeCursor(parser.positionAfter(lines.slice(i, i + 1), lines.slice(i + 1)));
-            delivered.push(lines[i]!);
+          cursor.begin(lines);
+          for (const line of lines) {
+            cursor.admit();
+            checkpoint = cursor.serialize();
+            delivered.push(line);
           }
         }
         if (stopAfter >= parts.length) {
           const { lines } = parser.finish();
-          checkpoint = serializeCursor(parser.positionAfter(lines, []));
+          cursor.begin(lines);
+          for (const _ of lines) cursor.admit();
+          checkpoint = cursor.serialize();
           delivered.push(...lines);
           done = true;
         }

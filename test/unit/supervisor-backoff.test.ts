@@ -6,6 +6,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { StreamSupervisor } from '../../src/sources/supervisor.ts';
+import { TimestampCursor } from '../../src/sources/shared/timestamp-cursor.ts';
 import type { StreamContext, StreamOutcome } from '../../src/sources/types.ts';
 import { Events } from '../../src/telemetry/events.ts';
 import { silentLogger } from '../../src/telemetry/logger.ts';
@@ -28,6 +29,7 @@ async function reconnectDelays(steps: Step[]): Promise<number[]> {
   const supervisor = new StreamSupervisor(
     {
       descriptor: { key: 'src/s1', resource: {} },
+      cursor: TimestampCursor,
       createFollower: (ctx: StreamContext) => ({
         async connect(): Promise<StreamOutcome> {
           const step = steps[i++];

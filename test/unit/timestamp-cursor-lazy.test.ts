@@ -46,8 +46,8 @@ describe('timestamp cursor with lazy digests', () => {
       let lazyState: string | undefined;
       let hashed = 0;
       for (let connection = 0; connection < 6; connection++) {
-        const eager = TimestampCursor.parse(eagerState);
-        const lazy = TimestampCursor.parse(lazyState);
+        const eager = TimestampCursor.parse(eagerState).cursor;
+        const lazy = TimestampCursor.parse(lazyState).cursor;
         eager.startConnection();
         lazy.startConnection();
         // Each connection replays from a random earlier point and reads a random way further.
@@ -79,7 +79,7 @@ describe('timestamp cursor with lazy digests', () => {
   });
 
   it('hashes only the entries at the newest position when a stream moves on', () => {
-    const cursor = TimestampCursor.parse(undefined);
+    const cursor = TimestampCursor.parse(undefined).cursor;
     cursor.startConnection();
     let hashed = 0;
     for (let i = 0; i < 10_000; i++) cursor.admit(1_000 + Math.floor(i / 2), () => (hashed++, `d${i}`));

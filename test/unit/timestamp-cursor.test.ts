@@ -3,7 +3,7 @@ import { TimestampCursor, entryHash } from '../../src/sources/shared/timestamp-c
 
 /** Feed a replayed sequence through a cursor restored from `saved`; return what passes. */
 function replay(saved: string | undefined, entries: [number | undefined, string][]): { passed: string[]; cursor: string } {
-  const cursor = TimestampCursor.parse(saved);
+  const cursor = TimestampCursor.parse(saved).cursor;
   cursor.startConnection();
   const passed = entries.filter(([ts, text]) => cursor.admit(ts, entryHash(text))).map(([, t]) => t);
   return { passed, cursor: cursor.serialize() };

@@ -16,6 +16,7 @@
  * shares nothing with what was seen although lines were seen before, lines may have been missed:
  * that is a gap, and the whole window is new.
  */
+import { isRecord, parseJsonCheckpoint, type Cursor, type ParsedCursor } from '../shared/cursor.ts';
 import { TimestampCursor } from '../shared/timestamp-cursor.ts';
 import { MAX_LINES } from './target.ts';
 
@@ -27,6 +28,16 @@ export interface WindowEntry {
   ts: number | undefined;
   /** entryHash of the line's identity (timestamp text and message). */
   digest: string;
+}
+
+/**
+ * A window taken one entry at a time: `next()` decides the next entry (true: new) and moves the
+ * cursor past it, so the cursor's checkpoint between two calls covers exactly the entries decided.
+ */
+export interface WindowTake {
+  /** The window shares nothing with what was seen before: lines may have been missed. */
+  gap: boolean;
+  next(): boolean;
 }
 
 export interface WindowResult {
@@ -66,7 +77,16 @@ export function alignWindow(window: readonly string[], tail: readonly string[], 
   return 0;
 }
 
-export class WindowCursor {
+const isStrings = (v: unknown): v is string[] => Array.isArray(v) && v.every((d) => typeof d === 'string');
+const isCount = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 0;
+
+function isSerialized(v: unknown): v is Serialized {
+  if (!isRecord(v) || typeof v.ts !== 'string' || !isCount(v.at) || !isCount(v.total) || !isStrings(v.tail)) return false;
+  if (v.newest !== null && typeof v.newest !== 'number') return false;
+  return (v.group === undefined || isStrings(v.group)) && (v.cut === undefined || typeof v.cut === 'boolean');
+}
+
+export class WindowCursor implements Cursor {
   readonly #ts: TimestampCursor;
   /** Newest timestamp handed off, and how many lines were handed at it. */
   #newest: number | undefined;
@@ -85,8 +105,8 @@ export class WindowCursor {
    */
   #cutGroup: boolean;
 
-  private constructor(value: Serialized | undefined) {
-    this.#ts = TimestampCursor.parse(value?.ts);
+  private constructor(value: Serialized | undefined, ts: TimestampCursor) {
+    this.#ts = ts;
     this.#newest = value?.newest ?? undefined;
     this.#atNewest = value?.at ?? 0;
     this.#total = value?.total ?? 0;
@@ -95,8 +115,14 @@ export class WindowCursor {
     this.#group = value?.group ?? this.#tail.slice(this.#tail.length - Math.min(this.#atNewest, this.#tail.length));
   }
 
-  static parse(serialized: string | undefined): WindowCursor {
-    return new WindowCursor(serialized ? (JSON.parse(serialized) as Serialized) : undefined);
+  /** Read a stored checkpoint; unreadable text starts from nothing, `damaged`. */
+  static parse(serialized: string | undefined): ParsedCursor<WindowCursor> {
+    const value = serialized ? parseJsonCheckpoint(serialized, isSerialized) : undefined;
+    const ts = value ? TimestampCursor.parse(value.ts) : undefined;
+    if (!value || !ts || ts.damaged) {
+      return { cursor: new WindowCursor(undefined, TimestampCursor.parse(undefined).cursor), damaged: serialized !== undefined && serialized !== '' };
+    }
+    return { cursor: new WindowCursor(value, ts.cursor), damaged: false };
   }
 
   /** Something was handed off before: a connection's start can be a replay. */
@@ -134,7 +160,13 @@ export class WindowCursor {
    * (after a container restart it starts over, and sharing nothing with the old one is no gap).
    */
   takeWindow(entries: readonly WindowEntry[], requested: number): WindowResult {
-    if (entries.length === 0) return { fresh: [], gap: false };
+    const take = this.window(entries, requested);
+    return { fresh: entries.map(() => take.next()), gap: take.gap };
+  }
+
+  /** `takeWindow`, one entry at a time (see WindowTake): call `next()` once per entry, in order. */
+  window(entries: readonly WindowEntry[], requested: number): WindowTake {
+    if (entries.length === 0) return { gap: false, next: () => false };
     const full = entries.length >= requested;
     const first = entries.find((e) => e.ts !== undefined)?.ts;
     if (first === undefined || (this.#newest === undefined && this.#total > 0)) return this.#byContent(entries, full);
@@ -157,19 +189,30 @@ export class WindowCursor {
       if (newest !== undefined && first > newest && full) gap = true;
       this.#ts.startConnection();
     }
-    const fresh = this.#admitTimed(entries, newest, this.#lateFrom(entries, newest));
-    if (gap) this.#cutGroup = entries[0]?.ts === this.#newest;
-    else if (this.#newest !== newest) this.#cutGroup = false;
-    return { fresh, gap };
+    const step = this.#timedSteps(entries, newest, this.#lateFrom(entries, newest));
+    const firstTs = entries[0]?.ts;
+    return {
+      gap,
+      next: () => {
+        const fresh = step();
+        // Kept true after every entry, so a checkpoint taken inside the window is right too.
+        if (gap) this.#cutGroup = firstTs === this.#newest;
+        else if (this.#newest !== newest) this.#cutGroup = false;
+        return fresh;
+      },
+    };
   }
 
   /** Lines that follow a window on the same connection (follow mode). */
   takeLive(entries: readonly WindowEntry[]): boolean[] {
-    if (!entries.some((e) => e.ts !== undefined)) {
-      for (const e of entries) this.#record(e.digest, undefined);
-      return entries.map(() => true);
-    }
-    return this.#admitTimed(entries, this.#newest);
+    const take = this.live(entries);
+    return entries.map(() => take.next());
+  }
+
+  /** `takeLive`, one entry at a time. */
+  live(entries: readonly WindowEntry[]): WindowTake {
+    if (!entries.some((e) => e.ts !== undefined)) return this.#allNew(entries);
+    return { gap: false, next: this.#timedSteps(entries, this.#newest) };
   }
 
   /**
@@ -186,28 +229,47 @@ export class WindowCursor {
     return p > 0 ? p : undefined;
   }
 
-  #admitTimed(entries: readonly WindowEntry[], start: number | undefined, lateFrom?: number): boolean[] {
+  #timedSteps(entries: readonly WindowEntry[], start: number | undefined, lateFrom?: number): () => boolean {
     let position = start;
-    return entries.map((e, i) => {
+    let i = 0;
+    return () => {
+      const index = i++;
+      const e = entries[index]!;
       position = e.ts ?? position;
       if (!this.#ts.admit(e.ts, e.digest)) {
-        const late = lateFrom !== undefined && i >= lateFrom && e.ts !== undefined && start !== undefined && e.ts < start;
+        const late = lateFrom !== undefined && index >= lateFrom && e.ts !== undefined && start !== undefined && e.ts < start;
         if (!late) return false;
       }
       this.#record(e.digest, position);
       return true;
-    });
+    };
   }
 
-  #byContent(entries: readonly WindowEntry[], full: boolean): WindowResult {
-    if (this.#total === 0) {
-      for (const e of entries) this.#record(e.digest, undefined);
-      return { fresh: entries.map(() => true), gap: false };
-    }
+  /** Every entry new, placed by content only. */
+  #allNew(entries: readonly WindowEntry[]): WindowTake {
+    let i = 0;
+    return {
+      gap: false,
+      next: () => {
+        this.#record(entries[i++]!.digest, undefined);
+        return true;
+      },
+    };
+  }
+
+  #byContent(entries: readonly WindowEntry[], full: boolean): WindowTake {
+    if (this.#total === 0) return this.#allNew(entries);
     const p = this.#handedPrefix(entries);
-    const fresh = entries.map((_, i) => i >= p);
-    for (const e of entries.slice(p)) this.#record(e.digest, undefined);
-    return { fresh, gap: p === 0 && full };
+    let i = 0;
+    return {
+      gap: p === 0 && full,
+      next: () => {
+        const index = i++;
+        if (index < p) return false;
+        this.#record(entries[index]!.digest, undefined);
+        return true;
+      },
+    };
   }
 
   /** How many leading window entries were handed off, by content: the window aligned against the handed tail. */

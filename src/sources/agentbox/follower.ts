@@ -5,12 +5,12 @@
  * pause), then placed as one window; later lines are live. Where the deployment has no such
  * route (404/405) the stream falls back to polling, said once.
  */
-import { outcomeForStatus } from '../shared/http-outcome.ts';
-import type { LogEntry, StreamContext, StreamFollower, StreamOutcome } from '../types.ts';
+import { outcomeOf } from '../shared/connection-end.ts';
+import type { StreamContext, StreamFollower, StreamOutcome } from '../types.ts';
 import type { AgentboxClient } from './client.ts';
 import { readNdjson } from './ndjson-reader.ts';
 import { parseNdjsonLine, type ParsedLine } from './parser.ts';
-import { createPoller, type PollState } from './poller.ts';
+import { createPoller, takeLines, type PollState } from './poller.ts';
 import type { ContainerTarget } from './target.ts';
 
 /** No byte for this long: the connection is taken for dead and opened again (the replay is deduped). */
@@ -34,27 +34,13 @@ function routeMissing(status: number, body: string): boolean {
 }
 
 export function createFollower(client: AgentboxClient, target: ContainerTarget, ctx: StreamContext, state: PollState): StreamFollower {
-  const { events, sink, signal } = ctx;
+  const { events, signal } = ctx;
   const source = target.sourceName;
   const key = ctx.descriptor.key;
   const poller = createPoller(client, target, ctx, state);
   const cursor = state.cursor;
   const logSource = target.runtime !== undefined ? 'runtime' : 'live';
   let polling = false;
-
-  async function emit(lines: ParsedLine[], fresh: boolean[]): Promise<boolean> {
-    const out: LogEntry[] = [];
-    lines.forEach((l, i) => {
-      if (!fresh[i]) return;
-      if (l.entry.parseError) events.parseError(source, key, l.entry.body);
-      out.push(l.entry);
-    });
-    events.recordsReceived(source, lines.length);
-    events.recordsSkipped(source, 'dedupe', lines.length - out.length);
-    if (out.length === 0) return false;
-    await sink.emit(out, cursor.serialize());
-    return true;
-  }
 
   async function follow(): Promise<StreamOutcome> {
     let delivered = false;
@@ -66,9 +52,10 @@ export function createFollower(client: AgentboxClient, target: ContainerTarget, 
       if (held === undefined) return;
       const window = held;
       held = undefined;
-      const { fresh, gap } = cursor.takeWindow(window.map((l) => ({ ts: l.ts, digest: l.digest })), requested);
-      if (gap) events.gap(source, key, `no line of the ${window.length}-line replay was seen before; lines may be missing`);
-      if (await emit(window, fresh)) delivered = true;
+      const take = cursor.window(window.map((l) => ({ ts: l.ts, digest: l.digest })), requested);
+      events.recordsReceived(source, window.length);
+      if (take.gap) events.gap(source, key, `no line of the ${window.length}-line replay was seen before; lines may be missing`);
+      if (await takeLines(state.handOff, window, take, signal)) delivered = true;
     };
 
     const end = await readNdjson({
@@ -104,29 +91,31 @@ export function createFollower(client: AgentboxClient, target: ContainerTarget, 
           const pastCursor = past(item.line) && !past(held[0]!);
           if (!cursor.hasHistory || pastCursor || held.length >= requested) await release();
         }
-        if (live.length > 0 && (await emit(live, cursor.takeLive(live.map((l) => ({ ts: l.ts, digest: l.digest })))))) delivered = true;
+        if (live.length > 0) {
+          events.recordsReceived(source, live.length);
+          if (await takeLines(state.handOff, live, cursor.live(live.map((l) => ({ ts: l.ts, digest: l.digest }))), signal)) delivered = true;
+        }
       },
     });
-    switch (end.kind) {
-      case 'ended':
-        // The server ended the replay itself: what came is the whole window.
-        if (!signal.aborted) await release();
-        return { kind: 'retry', reason: 'server closed the log stream', delivered };
-      case 'network_error':
-        // Cut inside the replay: the held lines are only its start, which cannot be placed against
-        // the tail; they are dropped here and the next connection replays them.
-        return { kind: 'retry', reason: end.error.message, delivered };
-      case 'http_error':
-        if (routeMissing(end.status, end.body)) {
-          polling = true;
-          events.agentboxNoStreamRoute(source, key, end.status);
-          return poller.connect();
-        }
-        return outcomeForStatus(end.status, end.headers, end.body);
+    if (end.kind === 'ended' && !signal.aborted) {
+      // The server ended the replay itself: what came is the whole window.
+      await release();
+      return outcomeOf({ kind: 'ended', reason: 'server closed the log stream' }, delivered);
     }
+    // Cut inside the replay (network_error): the held lines are only its start, which cannot be
+    // placed against the tail; they are dropped here and the next connection replays them.
+    if (end.kind === 'http_error' && routeMissing(end.status, end.body)) {
+      polling = true;
+      events.agentboxNoStreamRoute(source, key, end.status);
+      return poller.connect();
+    }
+    return outcomeOf(end, delivered);
   }
 
   return {
     connect: () => (polling ? poller.connect() : follow()),
+    close: async () => {
+      await state.handOff.close();
+    },
   };
 }

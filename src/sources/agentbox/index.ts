@@ -7,7 +7,8 @@
  */
 import type { AgentboxSourceConfig } from './config.ts';
 import type { SourceDeps } from '../types.ts';
-import type { Source, StreamSpec } from '../types.ts';
+import { streamSpec, type Source, type StreamSpec } from '../types.ts';
+import { createHandOff } from '../shared/hand-off.ts';
 import { AgentboxClient } from './client.ts';
 import { WindowCursor } from './cursor.ts';
 import { discoverContainers, type ContainerRef } from './discovery.ts';
@@ -33,13 +34,15 @@ export function createAgentboxSource(config: AgentboxSourceConfig, _deps: Source
       lines: Math.min(config.lines, MAX_LINES),
       pollIntervalMs: config.poll_interval,
     };
-    return {
+    return streamSpec({
       descriptor: { key: `${config.name}/${sandbox.id}/${container}`, resource },
-      createFollower(ctx) {
-        const state: PollState = { cursor: WindowCursor.parse(ctx.checkpoint), versionLogged: false, malformed: '' };
+      cursor: WindowCursor,
+      createFollower(ctx, cursor) {
+        const handOff = createHandOff({ source: config.name, stream: ctx.descriptor.key, sink: ctx.sink, events: ctx.events, stage: ctx.stage, cursor });
+        const state: PollState = { cursor, handOff, versionLogged: false, malformed: '' };
         return config.follow ? createFollower(client, target, ctx, state) : createPoller(client, target, ctx, state);
       },
-    };
+    });
   }
 
   const named = config.sandbox;

@@ -6,12 +6,10 @@
  * replay is only known by the pause after it.
  */
 import { request, type Dispatcher } from 'undici';
+import type { ConnectionEnd } from '../shared/connection-end.ts';
 import { readErrorBody } from '../shared/http-outcome.ts';
 
-export type NdjsonEnd =
-  | { kind: 'ended' }
-  | { kind: 'http_error'; status: number; headers: Record<string, string | string[] | undefined>; body: string }
-  | { kind: 'network_error'; error: Error };
+export type NdjsonEnd = Exclude<ConnectionEnd, { kind: 'aborted' }>;
 
 export interface NdjsonRequest {
   url: string;

@@ -4,17 +4,20 @@
  * finished stream). Each answer is a "last N lines" window; the window cursor hands on only
  * what is new.
  */
-import { outcomeForStatus } from '../shared/http-outcome.ts';
+import { outcomeOf } from '../shared/connection-end.ts';
+import type { HandOff } from '../shared/hand-off.ts';
 import { entryHash } from '../shared/timestamp-cursor.ts';
 import { sleep } from '../../util/backoff.ts';
-import type { LogEntry, StreamContext, StreamFollower, StreamOutcome } from '../types.ts';
+import type { StreamContext, StreamFollower, StreamOutcome } from '../types.ts';
 import type { AgentboxClient, HttpResult } from './client.ts';
-import type { WindowCursor } from './cursor.ts';
+import type { WindowCursor, WindowTake } from './cursor.ts';
 import { parseLogsResponse, type ParsedLine } from './parser.ts';
 import { MAX_LINES, type ContainerTarget } from './target.ts';
 
 export interface PollState {
   cursor: WindowCursor;
+  /** The stream's hand-off (shared by follow mode and its polling fallback). */
+  handOff: HandOff;
   /** The server version was logged (once per stream). */
   versionLogged: boolean;
   /** Digest of the last 200 answer that was not the documented JSON: kept once, not once per poll. */
@@ -37,7 +40,7 @@ function settled(window: readonly ParsedLine[], requested: number): boolean {
 }
 
 export function createPoller(client: AgentboxClient, target: ContainerTarget, ctx: StreamContext, state: PollState): StreamFollower {
-  const { events, sink, signal } = ctx;
+  const { events, signal } = ctx;
   const source = target.sourceName;
   const key = ctx.descriptor.key;
 
@@ -49,8 +52,7 @@ export function createPoller(client: AgentboxClient, target: ContainerTarget, ct
     let lines = state.cursor.requestLines(target.lines);
     for (;;) {
       const result = await fetchWindow(lines);
-      if (result.kind === 'network_error') return { outcome: { kind: 'retry', reason: result.error.message, delivered: false }, delivered: false };
-      if (result.kind === 'http_error') return { outcome: outcomeForStatus(result.status, result.headers, result.body), delivered: false };
+      if (result.kind !== 'ok') return { outcome: outcomeOf(result, false), delivered: false };
       ctx.setState('connected');
       if (!state.versionLogged) {
         state.versionLogged = true;
@@ -69,9 +71,8 @@ export function createPoller(client: AgentboxClient, target: ContainerTarget, ct
       if (!parsed.ok) {
         if (digest === state.malformed) return { delivered: false };
         state.malformed = digest;
-        events.parseError(source, key, parsed.raw);
-        await sink.emit([{ body: parsed.raw, parseError: true, attributes: { 'k8s.container.name': target.container } }], state.cursor.serialize());
-        return { delivered: true };
+        state.handOff.take({ body: parsed.raw, parseError: true, attributes: { 'k8s.container.name': target.container } }, () => true);
+        return { delivered: await state.handOff.handOn() };
       }
       state.malformed = '';
       // `container` asks for one container; an older server may still send others.
@@ -88,19 +89,10 @@ export function createPoller(client: AgentboxClient, target: ContainerTarget, ct
   }
 
   async function handOn(window: ParsedLine[], requested: number): Promise<boolean> {
-    const { fresh, gap } = state.cursor.takeWindow(window.map((l) => ({ ts: l.ts, digest: l.digest })), requested);
+    const take = state.cursor.window(window.map((l) => ({ ts: l.ts, digest: l.digest })), requested);
     events.recordsReceived(source, window.length);
-    if (gap) events.gap(source, key, `no line of a ${window.length}-line window was seen before; lines between two polls may be missing (raise lines or lower poll_interval)`);
-    const out: LogEntry[] = [];
-    window.forEach((l, i) => {
-      if (!fresh[i]) return;
-      if (l.entry.parseError) events.parseError(source, key, l.entry.body);
-      out.push(l.entry);
-    });
-    events.recordsSkipped(source, 'dedupe', window.length - out.length);
-    if (out.length === 0) return false;
-    await sink.emit(out, state.cursor.serialize());
-    return true;
+    if (take.gap) events.gap(source, key, `no line of a ${window.length}-line window was seen before; lines between two polls may be missing (raise lines or lower poll_interval)`);
+    return takeLines(state.handOff, window, take, signal);
   }
 
   return {
@@ -117,4 +109,18 @@ export function createPoller(client: AgentboxClient, target: ContainerTarget, ct
       return { kind: 'retry', reason: 'stopped', delivered };
     },
   };
+}
+
+/**
+ * Pass a window (or live lines) through the cursor, line by line, and hand them on in bounded
+ * slices: a window of up to 10 000 lines is never one hand-off.
+ */
+export async function takeLines(handOff: HandOff, lines: readonly ParsedLine[], take: WindowTake, signal: AbortSignal): Promise<boolean> {
+  let delivered = false;
+  for (const line of lines) {
+    if (signal.aborted) break;
+    if (handOff.take(line.entry, () => take.next()) && (await handOff.handOn())) delivered = true;
+  }
+  if (!signal.aborted && (await handOff.handOn())) delivered = true;
+  return delivered;
 }

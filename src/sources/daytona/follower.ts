@@ -5,17 +5,15 @@
  * socket that stays open after the exit code appeared) the log is reconciled against one
  * snapshot, its unterminated tail flushed, and a final `command exited with code N` record closes it.
  */
+import { outcomeOf } from '../shared/connection-end.ts';
+import { createHandOff, type HandOff } from '../shared/hand-off.ts';
 import { outcomeForStatus } from '../shared/http-outcome.ts';
 import { readWebSocket } from '../shared/websocket-reader.ts';
 import type { LogEntry, StreamContext, StreamFollower, StreamOutcome } from '../types.ts';
 import type { DaytonaClient, HttpResult, Toolbox } from './client.ts';
-import { parseCursor, serializeCursor, type DaytonaPosition } from './cursor.ts';
+import type { DaytonaCursor } from './cursor.ts';
 import type { Line } from './lines.ts';
 import { createLogParser, type LogParser } from './log-parser.ts';
-
-/** Lines and body bytes per hand-off: small enough that one hand-off never dominates a batch. */
-const MAX_EMIT = 512;
-const MAX_EMIT_BYTES = 512 * 1024;
 
 export interface DaytonaFollowerTiming {
   /** Silence on an open socket after which the command's status is checked (the stays-open fallback). */
@@ -41,16 +39,17 @@ export function createDaytonaFollower(
   client: DaytonaClient,
   target: DaytonaStreamTarget,
   ctx: StreamContext,
+  cursor: DaytonaCursor,
   timing: DaytonaFollowerTiming = DEFAULT_FOLLOWER_TIMING,
 ): StreamFollower {
-  const { events, sink, signal } = ctx;
+  const { events, signal } = ctx;
   const source = target.sourceName;
   const key = ctx.descriptor.key;
   const logsPath =
     target.kind === 'entrypoint'
       ? '/process/session/entrypoint/logs'
       : `/process/session/${encodeURIComponent(target.sessionId)}/command/${encodeURIComponent(target.commandId)}/logs`;
-  let position: DaytonaPosition = parseCursor(ctx.checkpoint);
+  const handOff: HandOff = createHandOff({ source, stream: key, sink: ctx.sink, events, stage: ctx.stage, cursor });
 
   /** The command's exit code (undefined while it runs), or the HTTP error. */
   const exitStatus = async (): Promise<HttpResult<number | undefined>> => {
@@ -67,28 +66,26 @@ export function createDaytonaFollower(
   const entryOf = (line: Line): LogEntry => {
     const entry: LogEntry = { body: line.text };
     if (line.channel !== 'unknown') entry.iostream = line.channel;
-    // Bytes before any marker, or not UTF-8: kept as text, flagged and counted.
-    if (line.channel === 'unknown' || line.invalidUtf8) {
-      entry.parseError = true;
-      events.parseError(source, key, line.text);
-    }
+    // Bytes before any marker, or not UTF-8: kept as text, flagged (and counted by the hand-off).
+    if (line.channel === 'unknown' || line.invalidUtf8) entry.parseError = true;
     return entry;
   };
 
-  /** Hand lines off in bounded slices, each with the cursor that covers it. */
-  const handOff = async (parser: LogParser, lines: Line[]): Promise<boolean> => {
-    let from = 0;
-    while (from < lines.length && !signal.aborted) {
-      let to = from;
-      let bytes = 0;
-      while (to < lines.length && to - from < MAX_EMIT && bytes < MAX_EMIT_BYTES) bytes += lines[to++]!.text.length;
-      const slice = lines.slice(from, to);
-      const next = parser.positionAfter(slice, lines.slice(to));
-      await sink.emit(slice.map(entryOf), serializeCursor(next));
-      position = next;
-      from = to;
+  /** Pass new lines through the cursor and the stage; hand off in bounded slices unless `whole`. */
+  const take = async (lines: Line[], whole = false): Promise<boolean> => {
+    let delivered = false;
+    cursor.begin(lines);
+    for (const line of lines) {
+      if (signal.aborted) break;
+      if (handOff.take(entryOf(line), () => cursor.admit()) && !whole && (await handOff.handOn())) delivered = true;
     }
-    return from > 0;
+    return delivered;
+  };
+
+  /** Take the lines and hand on what is ready. */
+  const handOn = async (lines: Line[]): Promise<boolean> => {
+    const sliced = await take(lines);
+    return (await handOff.handOn()) || sliced;
   };
 
   /** The command ended: read what the socket may have missed, flush the tail, close with the exit record. */
@@ -102,38 +99,42 @@ export function createDaytonaFollower(
       if (from >= chunk.length) return;
       const more = parser.feed(chunk.subarray(from));
       events.recordsReceived(source, more.lines.length + more.repeats);
-      events.recordsSkipped(source, 'dedupe', more.repeats);
-      await handOff(parser, more.lines);
+      handOff.skipped('dedupe', more.repeats);
+      await handOn(more.lines);
     });
     const tail = parser.finish();
-    const lines = tail.lines;
-    events.recordsReceived(source, lines.length + tail.repeats);
-    events.recordsSkipped(source, 'dedupe', tail.repeats);
+    events.recordsReceived(source, tail.lines.length + tail.repeats);
+    handOff.skipped('dedupe', tail.repeats);
     if (signal.aborted) return { kind: 'retry', reason: 'stopping', delivered: false };
     const exit: LogEntry = {
       body: `command exited with code ${exitCode}`,
       level: exitCode === 0 ? 'INFO' : 'ERROR',
       attributes: { 'process.exit.code': exitCode },
     };
-    // One hand-off: the flushed tail lines all end at the log's end, so they must not be split.
-    const next = { ...parser.positionAfter(lines, []), exit: exitCode };
-    await sink.emit([...lines.map(entryOf), exit], serializeCursor(next));
-    position = next;
+    // One hand-off: the flushed tail lines all end at the log's end, so they must not be split;
+    // the stage's open groups close before the exit record, which follows them.
+    await take(tail.lines, true);
+    cursor.markExit(exitCode);
+    await handOff.close([exit]);
     target.onFinished?.();
     return { kind: 'finished', reason: `command exited with code ${exitCode}` };
   };
 
   return {
+    close: async () => {
+      await handOff.close();
+    },
     async connect(): Promise<StreamOutcome> {
-      if (position.exit !== undefined) {
+      if (cursor.exit !== undefined) {
         target.onFinished?.();
-        return { kind: 'finished', reason: `command exited with code ${position.exit} (already delivered)` };
+        return { kind: 'finished', reason: `command exited with code ${cursor.exit} (already delivered)` };
       }
       // The WebSocket API hides a refused handshake's status: ask the command first (401, 404, 429).
       const before = await exitStatus();
       if (!before.ok) return settle(outcomeForStatus(before.status, before.headers, before.body));
 
-      const parser = createLogParser(position);
+      const parser = createLogParser(cursor.restart());
+      cursor.attach(() => parser.earliestPending());
       let delivered = false;
       let quietChecks = 0;
       let nextQuietCheck = 0;
@@ -154,8 +155,8 @@ export function createDaytonaFollower(
             repeats += read.repeats;
           }
           events.recordsReceived(source, lines.length + repeats);
-          events.recordsSkipped(source, 'dedupe', repeats);
-          if (await handOff(parser, lines)) delivered = true;
+          handOff.skipped('dedupe', repeats);
+          if (await handOn(lines)) delivered = true;
         },
         // The stays-open fallback: a silent socket of a command that has an exit code is done.
         onQuiet: async () => {
@@ -165,11 +166,11 @@ export function createDaytonaFollower(
           return status.ok ? status.value !== undefined : status.status === 404;
         },
       });
-      if (signal.aborted || end.kind === 'aborted') return { kind: 'retry', reason: 'stopping', delivered };
-      if (end.kind === 'overflow') return { kind: 'retry', reason: 'frames arrived faster than they were handed off; reconnecting', delivered: true };
-      if (end.kind === 'closed' && !end.opened) return { kind: 'retry', reason: `WebSocket handshake failed (close ${end.code})`, delivered };
+      if (signal.aborted || end.kind === 'aborted') return outcomeOf({ kind: 'aborted' }, delivered);
+      if (end.kind === 'overflow') return outcomeOf({ kind: 'ended', reason: 'frames arrived faster than they were handed off; reconnecting' }, true);
+      if (end.kind === 'closed' && !end.opened) return outcomeOf({ kind: 'ended', reason: `WebSocket handshake failed (close ${end.code})` }, delivered);
       if (end.kind === 'closed' && end.code !== 1000) {
-        return { kind: 'retry', reason: `WebSocket closed with ${end.code}${end.reason ? `: ${end.reason}` : ''}`, delivered };
+        return outcomeOf({ kind: 'ended', reason: `WebSocket closed with ${end.code}${end.reason ? `: ${end.reason}` : ''}` }, delivered);
       }
 
       // Closed normally (1000), or stopped by the fallback: has the command ended?
@@ -178,11 +179,12 @@ export function createDaytonaFollower(
         if (after.status === 404 || after.status === 410) {
           // The session was deleted with its log: what was read is all there will be.
           const tail = parser.finish();
-          if (tail.lines.length > 0) await handOff(parser, tail.lines);
+          await take(tail.lines, true);
+          await handOff.close();
         }
         return settle(outcomeForStatus(after.status, after.headers, after.body));
       }
-      if (after.value === undefined) return { kind: 'retry', reason: 'socket closed while the command runs', delivered };
+      if (after.value === undefined) return outcomeOf({ kind: 'ended', reason: 'socket closed while the command runs' }, delivered);
       return finish(parser, after.value);
     },
   };

@@ -5,8 +5,9 @@
  */
 import type { DaytonaSourceConfig } from './config.ts';
 import type { SourceDeps } from '../types.ts';
-import type { Attributes, Source, StreamSpec } from '../types.ts';
+import { streamSpec, type Attributes, type Source, type StreamSpec } from '../types.ts';
 import { DaytonaClient } from './client.ts';
+import { DaytonaCursor } from './cursor.ts';
 import { createDiscovery, type DaytonaTargetRef } from './discovery.ts';
 import { createDaytonaFollower, DEFAULT_FOLLOWER_TIMING, type DaytonaFollowerTiming } from './follower.ts';
 
@@ -25,9 +26,10 @@ export function createDaytonaSource(
       'daytona.command.id': ref.commandId,
     };
     if (ref.commandLine !== undefined) resource['process.command_line'] = ref.commandLine;
-    return {
+    return streamSpec({
       descriptor: { key: ref.key, resource },
-      createFollower: (ctx) =>
+      cursor: DaytonaCursor,
+      createFollower: (ctx, cursor) =>
         createDaytonaFollower(
           client,
           {
@@ -39,9 +41,10 @@ export function createDaytonaSource(
             onFinished: () => discovery.markFinished(ref.key),
           },
           ctx,
+          cursor,
           timing,
         ),
-    };
+    });
   }
 
   const { sandbox, session, command } = config;

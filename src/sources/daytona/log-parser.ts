@@ -1,8 +1,8 @@
 /**
  * One connection's view of a Daytona command log: the bytes replayed from offset 0, skipped up to
  * the cursor's resume point, demuxed and cut into lines; lines already handed off (end ≤ emitted)
- * are counted as repeats, the rest are new. `positionAfter` gives the cursor that covers a prefix
- * of the new lines.
+ * are counted as repeats, the rest are new. The cursor (DaytonaCursor) reads `earliestPending` to
+ * resume before a line that is not complete yet.
  */
 import type { DaytonaPosition } from './cursor.ts';
 import { createDemuxer, type Channel } from './framing.ts';
@@ -15,19 +15,15 @@ export interface LogParser {
   feed(chunk: Uint8Array): { lines: Line[]; repeats: number };
   /** The log is complete (the command ended): pending bytes and lines are flushed as they are. */
   finish(): { lines: Line[]; repeats: number };
-  /**
-   * The cursor once `handed` lines are handed off while `later` (complete, not yet handed) wait:
-   * resume at the earliest line not handed off yet, so a crash never cuts one.
-   */
-  positionAfter(handed: readonly Line[], later: readonly Line[]): DaytonaPosition;
+  /** Where the earliest line not complete yet starts (a crash must not cut it), if any. */
+  earliestPending(): { offset: number; channel: Channel } | undefined;
 }
 
 export function createLogParser(from: DaytonaPosition): LogParser {
   const demuxer = createDemuxer(from.resume, from.channel);
   const assembler = createLineAssembler();
   let received = 0;
-  let emitted = from.emitted;
-  let resume = { offset: from.resume, channel: from.channel };
+  const emitted = from.emitted;
 
   const fresh = (lines: Line[]): { lines: Line[]; repeats: number } => {
     const out = lines.filter((l) => l.end > emitted);
@@ -49,18 +45,6 @@ export function createLogParser(from: DaytonaPosition): LogParser {
       const tail = assembler.push(demuxer.flush());
       return fresh([...tail, ...assembler.flush(Math.max(demuxer.offset, from.resume))]);
     },
-    positionAfter(handed, later) {
-      const last = handed[handed.length - 1];
-      if (last !== undefined) {
-        emitted = last.end;
-        resume = { offset: last.end, channel: last.channel };
-      }
-      let earliest: { offset: number; channel: Channel } = resume;
-      for (const l of later) if (l.start < earliest.offset) earliest = { offset: l.start, channel: l.channel };
-      const pending = assembler.earliestPending();
-      if (pending && pending.offset < earliest.offset) earliest = pending;
-      // Unknown-channel lines resume as unknown; a line's channel is the channel at its start.
-      return { resume: earliest.offset, channel: earliest.channel, emitted };
-    },
+    earliestPending: () => assembler.earliestPending(),
   };
 }

@@ -5,9 +5,10 @@
 import { secretOf } from '../../config/secret-value.ts';
 import type { FoundrySourceConfig } from './config.ts';
 import type { SourceDeps } from '../types.ts';
-import type { Source, StreamSpec } from '../types.ts';
+import { streamSpec, type Source, type StreamSpec } from '../types.ts';
 import { FoundryClient, type TokenProvider } from './client.ts';
 import { createFoundryFollower } from './follower.ts';
+import { TimestampCursor } from '../shared/timestamp-cursor.ts';
 
 /** Session statuses whose log will not come back (PLATFORMS §1.7); others are followed. */
 const GONE = new Set(['deleting', 'deleted', 'expired']);
@@ -40,7 +41,7 @@ export function createFoundrySource(config: FoundrySourceConfig, deps: SourceDep
   const agent = config.agent;
 
   function spec(version: string, session: string): StreamSpec {
-    return {
+    return streamSpec({
       descriptor: {
         key: `${config.name}/${agent}/${session}`,
         resource: {
@@ -50,9 +51,10 @@ export function createFoundrySource(config: FoundrySourceConfig, deps: SourceDep
           'cloud.provider': 'azure',
         },
       },
-      createFollower: (ctx) =>
-        createFoundryFollower(client, { sourceName: config.name, agent, version, session, dropHeartbeats: config.drop_heartbeats }, ctx),
-    };
+      cursor: TimestampCursor,
+      createFollower: (ctx, cursor) =>
+        createFoundryFollower(client, { sourceName: config.name, agent, version, session, dropHeartbeats: config.drop_heartbeats }, ctx, cursor),
+    });
   }
 
   if (config.session) {

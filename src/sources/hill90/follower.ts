@@ -3,19 +3,17 @@
  * (`GET /agents/{id}/events?tail=N&follow=true`). Every connection replays the last `tail`
  * events, so each event passes the seen-id cursor before it is handed on.
  */
+import { createPassThroughStage } from '../../processing/line-stage.ts';
+import { outcomeOf } from '../shared/connection-end.ts';
+import { createHandOff } from '../shared/hand-off.ts';
 import { readSse } from '../shared/sse-reader.ts';
-import { outcomeForStatus } from '../shared/http-outcome.ts';
 import { entryHash } from '../shared/timestamp-cursor.ts';
-import type { LogEntry, StreamContext, StreamFollower, StreamOutcome } from '../types.ts';
+import type { StreamContext, StreamFollower, StreamOutcome } from '../types.ts';
 import type { Hill90Client } from './client.ts';
 import { parseHill90Frame } from './parser.ts';
 import { ReplayWatch } from './replay-watch.ts';
-import { capacityFor, familyOf, SeenIds, type Family } from './seen-ids.ts';
+import { familyOf, type Family, type SeenIds } from './seen-ids.ts';
 import { TokenError } from './token-provider.ts';
-
-/** Entries and body bytes per hand-off: small enough that one hand-off never dominates a batch. */
-const MAX_EMIT = 512;
-const MAX_EMIT_BYTES = 512 * 1024;
 
 /**
  * This route sends no heartbeats (PLATFORMS §2.5), so silence is normal for an idle agent; but a
@@ -30,34 +28,15 @@ export interface Hill90StreamTarget {
   tail: number;
 }
 
-interface Accumulated {
-  entries: LogEntry[];
-  bytes: number;
-  duplicates: number;
-  moved: boolean;
-}
-
-const emptyAccumulated = (): Accumulated => ({ entries: [], bytes: 0, duplicates: 0, moved: false });
-
-export function createHill90Follower(client: Hill90Client, target: Hill90StreamTarget, ctx: StreamContext): StreamFollower {
-  const cursor = SeenIds.parse(ctx.checkpoint, capacityFor(target.tail));
-  const { events, sink, signal, logger } = ctx;
+export function createHill90Follower(client: Hill90Client, target: Hill90StreamTarget, ctx: StreamContext, cursor: SeenIds): StreamFollower {
+  const { events, signal, logger } = ctx;
   const source = target.sourceName;
   const key = ctx.descriptor.key;
-  if (cursor.damaged) {
-    logger.warn({ event: 'checkpoint.unreadable', source, stream: key }, 'stored checkpoint unreadable; starting without it (the first replay may repeat up to tail events)');
-  }
+  // Typed events, not lines: no processing stage (DESIGN §4.5).
+  const handOff = createHandOff({ source, stream: key, sink: ctx.sink, events, stage: createPassThroughStage(), cursor });
 
   /** `event: error` is the daemon's own warning (DESIGN §4.4): logged and counted, never exported. */
   const platformError = (message: string): void => events.platformError(source, key, message);
-
-  const handOn = async (acc: Accumulated): Promise<boolean> => {
-    events.recordsSkipped(source, 'dedupe', acc.duplicates);
-    const { entries, moved } = acc;
-    Object.assign(acc, emptyAccumulated());
-    if (moved) await sink.emit(entries, cursor.serialize());
-    return entries.length > 0;
-  };
 
   /**
    * A refused OIDC token is replaced once at once; only a fresh token refused again is an auth
@@ -111,7 +90,6 @@ export function createHill90Follower(client: Hill90Client, target: Hill90StreamT
         onEvents: async (frames) => {
           // A stopped stream hands nothing more on: its successor resumes from what was handed.
           if (signal.aborted || ended) return;
-          const acc = emptyAccumulated();
           let received = 0;
           for (const frame of frames) {
             const parsed = parseHill90Frame(frame);
@@ -140,27 +118,26 @@ export function createHill90Follower(client: Hill90Client, target: Hill90StreamT
               id = `raw:${digest}#${k}`;
               family = 'container';
             } else family = familyOf(id);
-            const verdict = cursor.classify(id, family, parsed.timeMs, !pastFloor[family]);
-            if (verdict !== 'old') pastFloor[family] = true;
-            if (verdict !== 'new') {
-              acc.duplicates++;
-              watch.known(family);
-              continue;
-            }
-            if (watch.fresh(family)) {
-              events.gap(source, key, `reconnected and none of the ${target.tail} replayed ${family} events was handed off before: events in between may be lost (raise tail, max 5000)`);
-            }
-            acc.moved = true;
-            if (parsed.entry.parseError) events.parseError(source, key, parsed.entry.body);
-            acc.entries.push(parsed.entry);
-            acc.bytes += parsed.entry.body.length;
-            if (acc.entries.length >= MAX_EMIT || acc.bytes >= MAX_EMIT_BYTES) {
-              if (await handOn(acc)) delivered = true;
+            const eventId = id;
+            const full = handOff.take(parsed.entry, () => {
+              const verdict = cursor.classify(eventId, family, parsed.timeMs, !pastFloor[family]);
+              if (verdict !== 'old') pastFloor[family] = true;
+              if (verdict !== 'new') {
+                watch.known(family);
+                return false;
+              }
+              if (watch.fresh(family)) {
+                events.gap(source, key, `reconnected and none of the ${target.tail} replayed ${family} events was handed off before: events in between may be lost (raise tail, max 5000)`);
+              }
+              return true;
+            });
+            if (full) {
+              if (await handOff.handOn()) delivered = true;
               if (signal.aborted) break;
             }
           }
           events.recordsReceived(source, received);
-          if (!signal.aborted && (await handOn(acc))) delivered = true;
+          if (!signal.aborted && (await handOff.handOn())) delivered = true;
         },
       });
       if (ended) return { kind: 'finished', reason: 'the agent event stream ended (event: end)' };
@@ -173,21 +150,14 @@ export function createHill90Follower(client: Hill90Client, target: Hill90StreamT
       if (lastError !== undefined && end.kind !== 'http_error') {
         return { kind: 'retry', reason: `server reported an error and closed the stream: ${lastError}`, delivered };
       }
-      switch (end.kind) {
-        case 'ended':
-          return { kind: 'retry', baseDelayMs: end.retryMs, reason: 'server closed the stream', delivered };
-        case 'network_error':
-          return { kind: 'retry', baseDelayMs: end.retryMs, reason: end.error.message, delivered };
-        case 'http_error':
-          if (end.status === 401) {
-            client.tokens.invalidate(token);
-            if (client.tokens.renewable && mayRenew) {
-              renewedLastTime = true;
-              return { kind: 'retry', delayMs: 0, reason: 'token refused (HTTP 401); retrying once with a fresh one', delivered };
-            }
-          }
-          return outcomeForStatus(end.status, end.headers, end.body);
+      if (end.kind === 'http_error' && end.status === 401) {
+        client.tokens.invalidate(token);
+        if (client.tokens.renewable && mayRenew) {
+          renewedLastTime = true;
+          return { kind: 'retry', delayMs: 0, reason: 'token refused (HTTP 401); retrying once with a fresh one', delivered };
+        }
       }
+      return outcomeOf(end, delivered);
     },
   };
 }

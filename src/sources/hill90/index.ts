@@ -5,9 +5,10 @@
 import { secretOf } from '../../config/secret-value.ts';
 import type { Hill90SourceConfig } from './config.ts';
 import type { SourceDeps } from '../types.ts';
-import type { Source, StreamSpec } from '../types.ts';
+import { streamSpec, type Source, type StreamSpec } from '../types.ts';
 import { Hill90Client } from './client.ts';
 import { createHill90Follower } from './follower.ts';
+import { capacityFor, SeenIds } from './seen-ids.ts';
 import { createOidcTokenProvider, createStaticTokenProvider, type TokenProvider } from './token-provider.ts';
 
 function tokenProvider(auth: Hill90SourceConfig['auth']): TokenProvider {
@@ -23,13 +24,14 @@ export function createHill90Source(config: Hill90SourceConfig, _deps: SourceDeps
   const client = new Hill90Client(config.endpoint, tokenProvider(config.auth));
 
   function spec(agentId: string, name: string | undefined): StreamSpec {
-    return {
+    return streamSpec({
       descriptor: {
         key: `${config.name}/${agentId}`,
         resource: { 'gen_ai.agent.id': agentId, ...(name !== undefined ? { 'gen_ai.agent.name': name } : {}) },
       },
-      createFollower: (ctx) => createHill90Follower(client, { sourceName: config.name, agentId, tail: config.tail }, ctx),
-    };
+      cursor: SeenIds.format(capacityFor(config.tail)),
+      createFollower: (ctx, cursor) => createHill90Follower(client, { sourceName: config.name, agentId, tail: config.tail }, ctx, cursor),
+    });
   }
 
   if (config.agent_id) {

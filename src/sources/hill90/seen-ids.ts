@@ -17,6 +17,8 @@
  * front as they are evicted. Rebuilding it as JSON cost ~2 ms and ~550 KB per hand-off.
  */
 
+import type { Cursor, CursorFormat } from '../shared/cursor.ts';
+
 export type Family = 'container' | 'inference';
 
 const FAMILIES: readonly Family[] = ['container', 'inference'];
@@ -162,7 +164,7 @@ function readLegacy(serialized: string, families: Record<Family, FamilyState>): 
   }
 }
 
-export class SeenIds {
+export class SeenIds implements Cursor {
   readonly #capacity: number;
   readonly #families: Record<Family, FamilyState>;
   /** The stored checkpoint could not be read: the set started empty (a replay may repeat up to `tail` events). */
@@ -186,6 +188,16 @@ export class SeenIds {
       families = { container: emptyFamily(), inference: emptyFamily() };
       return new SeenIds(capacity, families, true);
     }
+  }
+
+  /** The cursor format of a stream keeping `capacity` ids a family (the supervisor reads the stored checkpoint). */
+  static format(capacity: number): CursorFormat<SeenIds> {
+    return {
+      parse(stored) {
+        const cursor = SeenIds.parse(stored, capacity);
+        return { cursor, damaged: cursor.damaged };
+      },
+    };
   }
 
   /** Has anything of this family been handed off (so a replay of it is expected)? */

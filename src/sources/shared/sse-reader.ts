@@ -7,6 +7,7 @@
  */
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import { httpRequest, type HttpResponse } from '../../util/http-request.ts';
+import type { ConnectionEnd } from './connection-end.ts';
 import { readErrorBody } from './http-outcome.ts';
 
 export interface SseEvent {
@@ -14,10 +15,8 @@ export interface SseEvent {
   data: string;
 }
 
-export type SseEnd =
-  | { kind: 'ended'; retryMs?: number }
-  | { kind: 'http_error'; status: number; headers: Record<string, string | string[] | undefined>; body: string }
-  | { kind: 'network_error'; error: Error; retryMs?: number };
+/** How an SSE connection ends: the kit's connection ends, less `aborted` (an abort is a network error here). */
+export type SseEnd = Exclude<ConnectionEnd, { kind: 'aborted' }>;
 
 export interface SseRequest {
   url: string;

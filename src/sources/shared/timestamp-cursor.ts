@@ -19,6 +19,7 @@
  * newest when the cursor is serialized. Most entries of a busy stream are never hashed.
  */
 import { hash } from 'node:crypto';
+import { isRecord, parseJsonCheckpoint, type Cursor, type ParsedCursor } from './cursor.ts';
 
 /** Distinct hashes kept at one position before they are folded into `bulk`. */
 const MAX_HASHES = 4096;
@@ -59,7 +60,14 @@ const digestOf = (digest: Digest): string => (typeof digest === 'string' ? diges
 
 const emptySeen = (ts: number): Seen => ({ ts, total: 0, counts: new Map() });
 
-export class TimestampCursor {
+function isSerialized(v: unknown): v is Serialized {
+  if (!isRecord(v) || !isRecord(v.counts)) return false;
+  if (v.ts !== null && typeof v.ts !== 'number') return false;
+  if (v.bulk !== undefined && typeof v.bulk !== 'number') return false;
+  return Object.values(v.counts).every((n) => Number.isSafeInteger(n));
+}
+
+export class TimestampCursor implements Cursor {
   /** What has been handed off: the newest timestamp and what was handed off at it. */
   #handed: Position;
   /** What the current connection brought at the newest timestamp it reached. */
@@ -80,11 +88,13 @@ export class TimestampCursor {
     this.#handed = handed;
   }
 
-  static parse(serialized: string | undefined): TimestampCursor {
-    if (!serialized) return new TimestampCursor({ ts: Number.NEGATIVE_INFINITY, bulk: 0, counts: new Map() });
-    const value = JSON.parse(serialized) as Serialized;
+  /** Read a stored checkpoint; unreadable text starts from nothing, `damaged`. */
+  static parse(serialized: string | undefined): ParsedCursor<TimestampCursor> {
+    const value = serialized ? parseJsonCheckpoint(serialized, isSerialized) : undefined;
+    const damaged = serialized !== undefined && serialized !== '' && value === undefined;
+    if (!value) return { cursor: new TimestampCursor({ ts: Number.NEGATIVE_INFINITY, bulk: 0, counts: new Map() }), damaged };
     const ts = value.ts === null || value.ts < 0 ? Number.NEGATIVE_INFINITY : value.ts;
-    return new TimestampCursor({ ts, bulk: value.bulk ?? 0, counts: new Map(Object.entries(value.counts)) });
+    return { cursor: new TimestampCursor({ ts, bulk: value.bulk ?? 0, counts: new Map(Object.entries(value.counts)) }), damaged };
   }
 
   /** A new connection replays from its own start: forget what this connection saw. */
