@@ -3,6 +3,8 @@
  * dir that outlives one daemon (restarts resume from it), the config a user would write around
  * the adapter's source YAML, and the real daemon run in this process.
  */
+import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
 import type { ReceivedLogRecord } from '../../emulators/otlp/flatten.ts';
 import type { OtlpReceiver } from '../../emulators/otlp-receiver.ts';
 import type { StreamState } from '../../src/sources/types.ts';
@@ -22,6 +24,8 @@ export interface ContractRig {
   /** Bodies the receiver decoded, in arrival order. */
   bodies(): string[];
   records(): ReceivedLogRecord[];
+  /** Overwrite every stored checkpoint row in storage.dir/state.db with `text` (no daemon may run). */
+  damageCheckpoints(text: string): number;
   /** States of the source's streams now ('released' once the runner dropped a finished stream). */
   streamStates(daemon: InProcess): (StreamState | 'released')[];
   close(): Promise<void>;
@@ -49,6 +53,14 @@ export async function startContractRig(stream: ContractStream): Promise<Contract
       const child = spawnCli(['run', '--config', configPath], stream.env);
       spawned.push(child);
       return child;
+    },
+    damageCheckpoints(text) {
+      const db = new DatabaseSync(join(base.dir, 'data', 'state.db'));
+      try {
+        return Number(db.prepare('UPDATE checkpoints SET cursor = ?').run(text).changes);
+      } finally {
+        db.close();
+      }
     },
     bodies: () => receiver.records.map((r) => String(r.body)),
     records: () => receiver.records,

@@ -4,10 +4,10 @@
  * and a receiver that decodes with the official OTLP schema. A platform joins by writing a
  * `ContractPlatform` adapter and calling `describeSourceContract(adapter)`.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createRandom } from '../../emulators/shared/chunking.ts';
 import { until } from '../helpers/until.ts';
-import { startContractRig, type ContractRig } from './contract-rig.ts';
+import { SOURCE, startContractRig, type ContractRig } from './contract-rig.ts';
 import type { ContractPlatform } from './platform-adapter.ts';
 
 const WAIT_MS = 20_000;
@@ -82,6 +82,26 @@ export function describeSourceContract(platform: ContractPlatform): void {
       expected.push(...r.stream.append(30));
       r.startDaemon();
       await received(r, expected);
+    });
+
+    it('starts a stream whose stored checkpoint is damaged as if it had none: keeps running, delivers, counts it once', async () => {
+      const r = await start();
+      const first = r.stream.append(20);
+      const before = r.startDaemon();
+      await until(() => r.receiver.records.length >= 20, 'the first run', WAIT_MS);
+      await before.daemon.shutdown(5000);
+      expect(r.damageCheckpoints('\u0000garbage{"not a checkpoint')).toBe(1);
+      const later = r.stream.append(10);
+      const after = r.startDaemon();
+      const unreadable = vi.spyOn(after.events, 'checkpointUnreadable');
+      // No checkpoint: the platform's replay is new again (DESIGN §6), then the new entries.
+      await received(r, [...first, ...first, ...later]);
+      expect(after.events.total('agentlog_checkpoint_errors_total', { source: SOURCE })).toBe(1);
+      expect(unreadable.mock.calls).toEqual([[SOURCE, expect.stringMatching(new RegExp(`^${SOURCE}/`))]]);
+      expect(r.streamStates(after)).toEqual(['connected']);
+      // The stream goes on, and its checkpoint is good again.
+      const more = r.stream.append(5);
+      await received(r, [...first, ...first, ...later, ...more]);
     });
 
     it('survives kill -9 of the real daemon at random moments while the platform writes', async () => {

@@ -60,7 +60,6 @@ export function createHandOff(o: HandOffOptions): HandOff {
   const snapshots: [number, string][] = [];
   let ready: LogEntry[] = [];
   let readyBytes = 0;
-  let filtered = 0;
   let duplicates = 0;
   let heartbeats = 0;
   let moved = false;
@@ -74,10 +73,8 @@ export function createHandOff(o: HandOffOptions): HandOff {
 
   const accept = (outputs: StageOutput[]): void => {
     for (const out of outputs) {
-      if (out.entry === undefined) {
-        filtered++;
-        continue;
-      }
+      // A dropped record (entry undefined; the stage counts it as `filtered`) still moves the checkpoint.
+      if (out.entry === undefined) continue;
       ready.push(out.entry);
       readyBytes += out.entry.body.length;
     }
@@ -98,8 +95,7 @@ export function createHandOff(o: HandOffOptions): HandOff {
   const cut = (): Promise<boolean> => {
     events.recordsSkipped(source, 'dedupe', duplicates);
     events.recordsSkipped(source, 'heartbeat', heartbeats);
-    events.recordsSkipped(source, 'filtered', filtered);
-    duplicates = heartbeats = filtered = 0;
+    duplicates = heartbeats = 0;
     if (!moved) return chain.then(() => false);
     moved = false;
     const entries = ready;
