@@ -32,6 +32,13 @@ export interface SourceMapping {
 type HrTime = [number, number];
 const NO_TIME: HrTime = [0, 0];
 
+/** A platform time: milliseconds plus the nanoseconds past them, where the platform has them. */
+function hrTimeOf(ms: number, nanosInMs: number | undefined): HrTime {
+  const time = hrTimeFromMs(ms);
+  if (nanosInMs) time[1] += nanosInMs;
+  return time;
+}
+
 function hrTimeFromMs(ms: number): HrTime {
   const seconds = Math.floor(ms / 1000);
   return [seconds, Math.round((ms - seconds * 1000) * 1e6)];
@@ -65,7 +72,7 @@ export function createStreamMapper(source: SourceMapping, stream: StreamDescript
     map(entry, observedMs) {
       const severity = fields.severityFor(entry);
       return {
-        hrTime: entry.timeMs === undefined ? NO_TIME : hrTimeFromMs(entry.timeMs),
+        hrTime: entry.timeMs === undefined ? NO_TIME : hrTimeOf(entry.timeMs, entry.timeNanosInMs),
         hrTimeObserved: hrTimeFromMs(observedMs),
         severityNumber: severity.number,
         severityText: severity.text,

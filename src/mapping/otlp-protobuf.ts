@@ -95,18 +95,21 @@ function writeFixed64(low: number, high: number): void {
   pos += 8;
 }
 
-/** Milliseconds since the epoch as fixed64 nanoseconds, the way the SDK's HrTime [s, ns] is written. */
-function writeTimeMs(ms: number): void {
-  timeWords(ms);
+/**
+ * Milliseconds since the epoch (plus the nanoseconds past them, where the platform has them) as
+ * fixed64 nanoseconds, the way the SDK's HrTime [s, ns] is written.
+ */
+function writeTimeMs(ms: number, nanosInMs = 0): void {
+  timeWords(ms, nanosInMs);
   writeFixed64(words.low, words.high);
 }
 
 const words = { low: 0, high: 0 };
 
-/** The two 32-bit words of writeTimeMs's fixed64, into `words`. */
-function timeWords(ms: number): void {
+/** The two 32-bit words of writeTimeMs's fixed64, into `words` (every sum stays below 2^53: exact). */
+function timeWords(ms: number, nanosInMs = 0): void {
   const seconds = Math.floor(ms / 1000);
-  const nanos = Math.round((ms - seconds * 1000) * 1e6);
+  const nanos = Math.round((ms - seconds * 1000) * 1e6) + nanosInMs;
   const lower16 = (seconds & 0xffff) * 1e9;
   const upper = ((seconds / 65536) >>> 0) * 1e9;
   const low32 = (lower16 >>> 0) + ((((upper & 0xffff) * 65536) >>> 0) + nanos);
@@ -278,7 +281,7 @@ export function encodeEntries(entries: readonly LogEntry[], fields: EntryFields,
     const start = pos;
     buf[pos++] = 0x09; // time_unix_nano
     if (entry.timeMs === undefined) writeFixed64(0, 0);
-    else writeTimeMs(entry.timeMs);
+    else writeTimeMs(entry.timeMs, entry.timeNanosInMs);
     const severity = fields.severityFor(entry);
     if (severity.number !== 0) {
       buf[pos++] = 0x10;

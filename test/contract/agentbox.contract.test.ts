@@ -16,6 +16,7 @@ const SANDBOX = '0192f7a4-1c2b-7d3e-8f90-123456789abc';
 
 const agentbox: ContractPlatform = {
   type: 'agentbox',
+  lineBased: true,
   async start() {
     const emulator = await startAgentboxEmulator({ apiKey: KEY });
     const sandbox = emulator.addSandbox({ id: SANDBOX, containers: ['sandbox', 'egress-proxy'] });
@@ -38,6 +39,8 @@ const agentbox: ContractPlatform = {
         sandbox.append('sandbox', bodies);
         return bodies;
       },
+      // The kubelet's log has no stream per line on this route: every line in one order.
+      appendLines: (lines) => sandbox.append('sandbox', lines.map((l) => l.body)),
       appendMalformed() {
         const text = '{"_timestamp":"2026-11-21T00:00:00.000000001Z","container_name":"sandbox","lo';
         sandbox.appendMalformed('sandbox', { container: 'sandbox', log: 42 }, text);

@@ -19,8 +19,8 @@ export interface ContractRig {
   receiver: OtlpReceiver;
   /** Starts a daemon on the same storage dir (a restart when one ran before). */
   startDaemon(): InProcess;
-  /** Starts the real CLI (`run`) on the same config and storage dir, in its own process. */
-  spawnDaemon(): Spawned;
+  /** Starts the real CLI (`run`) on the same config and storage dir, in its own process; `extra`: top-level YAML added. */
+  spawnDaemon(extra?: string): Spawned;
   /** Bodies the receiver decoded, in arrival order. */
   bodies(): string[];
   records(): ReceivedLogRecord[];
@@ -37,7 +37,7 @@ export async function startContractRig(stream: ContractStream): Promise<Contract
   const running: InProcess[] = [];
   const spawned: Spawned[] = [];
 
-  const config = () => writeValidConfig(base, `sources:\n${stream.sourceYaml(SOURCE)}${daemonYaml(base)}`, stream.env);
+  const config = (extra = '') => writeValidConfig(base, `sources:\n${stream.sourceYaml(SOURCE)}${daemonYaml(base)}${extra}`, stream.env);
   const secrets = Object.values(stream.env);
 
   return {
@@ -48,8 +48,8 @@ export async function startContractRig(stream: ContractStream): Promise<Contract
       running.push(daemon);
       return daemon;
     },
-    spawnDaemon() {
-      config();
+    spawnDaemon(extra) {
+      config(extra);
       const child = spawnCli(['run', '--config', configPath], stream.env);
       spawned.push(child);
       return child;

@@ -13,6 +13,7 @@ const MID_ENTRY = 5;
 
 const daytona: ContractPlatform = {
   type: 'daytona',
+  lineBased: true,
   async start() {
     const emulator = await startDaytonaEmulator({ apiKey: API_KEY });
     const command: CommandHandle = emulator.addSandbox({ id: IDS.sandbox }).addSession(IDS.session).addCommand({ command: 'python agent.py', id: IDS.command });
@@ -52,6 +53,14 @@ const daytona: ContractPlatform = {
         }
         applyCuts();
         return bodies;
+      },
+      appendLines(lines) {
+        for (const { body, stream } of lines) {
+          if (stream === 'stderr') command.stderr(body);
+          else command.stdout(body);
+          entryEnds.push(command.log.length);
+        }
+        applyCuts();
       },
       appendMalformed() {
         // A stdout line that is not UTF-8: kept, with replacement characters, and flagged.

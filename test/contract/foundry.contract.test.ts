@@ -9,6 +9,7 @@ const SESSION = { agent: 'contract-agent', version: '4', id: 's_contract' };
 
 const foundry: ContractPlatform = {
   type: 'foundry',
+  lineBased: true,
   async start() {
     const emulator = await startFoundryEmulator({ token: TOKEN });
     const session = emulator.addSession(SESSION);
@@ -28,6 +29,7 @@ const foundry: ContractPlatform = {
         session.append(...bodies.map((message, i) => ({ stream: i % 3 === 0 ? 'stderr' : 'stdout', message })));
         return bodies;
       },
+      appendLines: (lines) => session.append(...lines.map(({ body, stream }) => ({ stream, message: body }))),
       appendMalformed() {
         session.append({ raw: '{"timestamp": "2026-11-21T00:00:00Z", "mess' });
         return { body: '{"timestamp": "2026-11-21T00:00:00Z", "mess', parseError: true };

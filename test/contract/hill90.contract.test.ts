@@ -10,6 +10,7 @@ const AGENT = '5b2e6c1d-0a9f-4e8d-b7c6-1f2e3d4c5b6a';
 
 const hill90: ContractPlatform = {
   type: 'hill90',
+  lineBased: false,
   async start() {
     const emulator = await startHill90Emulator({ token: TOKEN });
     const agent = emulator.addAgent({ id: AGENT, name: 'contract-agent' });

@@ -20,6 +20,11 @@ export interface ContractStream {
   /** Append `n` fresh, distinct entries (live to open connections); returns their record bodies, in order. */
   append(n: number): string[];
   /**
+   * Append console lines exactly as given, on `stream` where the platform keeps one. Only
+   * line-based platforms (their streams pass the processing stage, DESIGN §4.5) have it.
+   */
+  appendLines?(lines: { body: string; stream: 'stdout' | 'stderr' }[]): void;
+  /**
    * Append one entry whose data is not what the platform documents (malformed JSON, a bad
    * frame); returns the record body the receiver must see and whether it must carry
    * `agent_log_exporter.parse_error=true`.
@@ -47,6 +52,8 @@ export interface ContractStream {
 export interface ContractPlatform {
   /** Platform type as in the config (`foundry`, `hill90`, …). */
   type: string;
+  /** Its streams are console lines (they pass the processing stage and `appendLines` exists). */
+  lineBased: boolean;
   /** Start the emulator with one stream that has no entries yet. */
   start(): Promise<ContractStream>;
 }

@@ -46,11 +46,18 @@ export function parseSandbox(value: unknown): Sandbox | undefined {
   };
 }
 
-/** RFC 3339 with nanoseconds → ms (Date.parse takes at most milliseconds reliably). */
-export function parseTimestamp(text: string): number | undefined {
-  const trimmed = text.replace(/(\.\d{3})\d+/, '$1');
-  const ms = Date.parse(trimmed);
-  return Number.isNaN(ms) ? undefined : ms;
+const FRACTION = /\.(\d+)/;
+
+/**
+ * RFC 3339 with up to nanoseconds → whole milliseconds (Date.parse reads milliseconds reliably, no
+ * finer) and the nanoseconds past them (digits beyond the ninth are cut: OTLP time is nanoseconds).
+ */
+export function parseTime(text: string): { ms: number; nanosInMs: number } | undefined {
+  const fraction = FRACTION.exec(text)?.[1];
+  const ms = Date.parse(fraction === undefined ? text : text.replace(FRACTION, `.${fraction.slice(0, 3).padEnd(3, '0')}`));
+  if (Number.isNaN(ms)) return undefined;
+  const nanosInMs = fraction === undefined || fraction.length <= 3 ? 0 : Number(fraction.slice(3, 9).padEnd(6, '0'));
+  return { ms, nanosInMs };
 }
 
 /**
@@ -58,8 +65,10 @@ export function parseTimestamp(text: string): number | undefined {
  * lines in one millisecond stay apart; without it only the text identifies the line.
  */
 export function logLine(log: string, container: string | undefined, time: string | undefined, source: string | undefined): ParsedLine {
-  const ts = time === undefined ? undefined : parseTimestamp(time);
+  const parsed = time === undefined ? undefined : parseTime(time);
+  const ts = parsed?.ms;
   const entry: LogEntry = { body: log, timeMs: ts, attributes: {} };
+  if (parsed?.nanosInMs) entry.timeNanosInMs = parsed.nanosInMs;
   if (container !== undefined) entry.attributes!['k8s.container.name'] = container;
   if (source !== undefined) entry.attributes!['agentbox.log.source'] = source;
   return { entry, container, ts, digest: entryHash(ts === undefined ? '' : (time ?? ''), log) };

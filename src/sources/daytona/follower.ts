@@ -7,7 +7,6 @@
  */
 import { outcomeOf } from '../shared/connection-end.ts';
 import { createHandOff, type HandOff } from '../shared/hand-off.ts';
-import { outcomeForStatus } from '../shared/http-outcome.ts';
 import { readWebSocket } from '../shared/websocket-reader.ts';
 import type { LogEntry, StreamContext, StreamFollower, StreamOutcome } from '../types.ts';
 import type { DaytonaClient, HttpResult, Toolbox } from './client.ts';
@@ -131,7 +130,7 @@ export function createDaytonaFollower(
       }
       // The WebSocket API hides a refused handshake's status: ask the command first (401, 404, 429).
       const before = await exitStatus();
-      if (!before.ok) return settle(outcomeForStatus(before.status, before.headers, before.body));
+      if (!before.ok) return settle(outcomeOf({ kind: 'http_error', status: before.status, headers: before.headers, body: before.body }, false));
 
       const parser = createLogParser(cursor.restart());
       cursor.attach(() => parser.earliestPending());
@@ -182,7 +181,7 @@ export function createDaytonaFollower(
           await take(tail.lines, true);
           await handOff.close();
         }
-        return settle(outcomeForStatus(after.status, after.headers, after.body));
+        return settle(outcomeOf({ kind: 'http_error', status: after.status, headers: after.headers, body: after.body }, delivered));
       }
       if (after.value === undefined) return outcomeOf({ kind: 'ended', reason: 'socket closed while the command runs' }, delivered);
       return finish(parser, after.value);
