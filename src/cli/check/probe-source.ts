@@ -4,6 +4,7 @@
  * streaming endpoint and its credentials). Nothing is exported or stored; the stream's entries
  * are dropped.
  */
+import { createPassThroughStage } from '../../processing/line-stage.ts';
 import type { SourceConfig } from '../../config/schema.ts';
 import { PlatformError } from '../../sources/errors.ts';
 import { createSource } from '../../sources/registry.ts';
@@ -81,7 +82,7 @@ export async function probeSource(config: SourceConfig, events: Events, timeoutM
       const data = new Promise<'data'>((resolve) => (sawData = () => resolve('data')));
       const follower = spec.createFollower({
         descriptor: spec.descriptor,
-        checkpoint: undefined,
+        stage: createPassThroughStage(),
         sink: {
           emit() {
             sawData();
@@ -97,7 +98,7 @@ export async function probeSource(config: SourceConfig, events: Events, timeoutM
             sawData();
           }
         },
-      });
+      }, spec.cursor.parse(undefined).cursor);
       return Promise.race([follower.connect(), data]);
     });
   } catch (error) {
