@@ -71,7 +71,7 @@ export class StreamSupervisor {
   }
 
   async #run(): Promise<void> {
-    const { sourceName, logger } = this.#deps;
+    const { sourceName, events } = this.#deps;
     const follower = this.#createFollower((state) => {
       this.#state = state;
       if (state === 'connected') this.#connectedAt ??= performance.now();
@@ -81,9 +81,7 @@ export class StreamSupervisor {
       await this.#follow(follower);
     } finally {
       // Open multiline groups are closed at stream end and at shutdown (DESIGN §4.5).
-      await follower.close?.().catch((error: unknown) => {
-        logger.warn({ event: 'stream.close_failed', source: sourceName, stream: this.key, reason: (error as Error).message }, 'records held at the stream end could not be handed off');
-      });
+      await follower.close?.().catch((error: unknown) => events.streamCloseFailed(sourceName, this.key, (error as Error).message));
     }
   }
 
@@ -111,13 +109,13 @@ export class StreamSupervisor {
     } catch (error) {
       this.#state = 'finished';
       this.#detail = (error as Error).message;
-      logger.error({ event: 'stream.fatal', source: sourceName, stream: this.key, reason: this.#detail }, 'stream stopped');
+      events.streamFatal(sourceName, this.key, this.#detail);
       return undefined;
     }
   }
 
   async #follow(follower: StreamFollower): Promise<void> {
-    const { sourceName, logger, events, timing } = this.#deps;
+    const { sourceName, events, timing } = this.#deps;
     const signal = this.#abort.signal;
     const key = this.key;
     const backoff = new Backoff({ initialMs: timing.initialBackoffMs, maxMs: timing.maxBackoffMs });

@@ -300,6 +300,11 @@ export class Events {
     this.logger.debug({ event: 'stream.error', source, stream, err: error }, 'connection failed');
   }
 
+  /** Records a stream still held when it ended (open multiline groups) could not be handed off. */
+  streamCloseFailed(source: string, stream: string, reason: string): void {
+    this.logger.warn({ event: 'stream.close_failed', source, stream, reason }, 'records held at the stream end could not be handed off');
+  }
+
   streamFatal(source: string, stream: string, reason: string): void {
     this.logger.error({ event: 'stream.fatal', source, stream, reason }, 'stream stopped');
   }

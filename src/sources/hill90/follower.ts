@@ -29,7 +29,7 @@ export interface Hill90StreamTarget {
 }
 
 export function createHill90Follower(client: Hill90Client, target: Hill90StreamTarget, ctx: StreamContext, cursor: SeenIds): StreamFollower {
-  const { events, signal, logger } = ctx;
+  const { events, signal } = ctx;
   const source = target.sourceName;
   const key = ctx.descriptor.key;
   // Typed events, not lines: no processing stage (DESIGN §4.5).
