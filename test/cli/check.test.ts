@@ -12,6 +12,7 @@ import { startPlatforms, type Platforms } from '../../emulators/demo/platforms.t
 import type { Activity } from '../../emulators/demo/activity.ts';
 import { startOtlpReceiver, type OtlpReceiver } from '../../emulators/otlp-receiver.ts';
 import { runCliAsync } from '../helpers/cli.ts';
+import { closedPort } from '../helpers/closed-port.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'ale-check-'));
 let platforms: Platforms;
@@ -67,10 +68,11 @@ describe('validate --check', () => {
 
   it('an unreachable endpoint is named as such; a bad config is still exit 2 before anything connects', async () => {
     const unreachable = join(dir, 'unreachable.yaml');
-    writeFileSync(unreachable, demoConfigYaml({ ...platforms.endpoints, otlpEndpoint: 'http://127.0.0.1:9/v1/logs', storageDir: join(dir, 'data') }));
+    const port = await closedPort();
+    writeFileSync(unreachable, demoConfigYaml({ ...platforms.endpoints, otlpEndpoint: `http://127.0.0.1:${port}/v1/logs`, storageDir: join(dir, 'data') }));
     const r = await runCliAsync(['validate', '--check', '--timeout', '8s', '--config', unreachable], platforms.secrets);
     expect(r.status).toBe(1);
-    expect(r.stdout).toMatch(/exporter http:\/\/127\.0\.0\.1:9\/v1\/logs \(http\/protobuf\): unreachable \(ECONNREFUSED\)/);
+    expect(r.stdout).toContain(`exporter http://127.0.0.1:${port}/v1/logs (http/protobuf): unreachable (ECONNREFUSED)`);
 
     const broken = join(dir, 'broken.yaml');
     writeFileSync(broken, 'sources: []\n');

@@ -12,6 +12,7 @@ import { VERSION } from '../../src/version.ts';
 import { runCli, spawnCli } from '../helpers/cli.ts';
 import { TOKEN, startRig, writeConfig, type Rig } from '../helpers/harness.ts';
 import { until } from '../helpers/until.ts';
+import { closedPort } from '../helpers/closed-port.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'ale-cli-'));
 const SECRET = 'sk-live-9c1e2b7d4a';
@@ -131,10 +132,11 @@ describe('run, signals and checkpoints with the real CLI', () => {
 
   it('keeps running while the platform is unreachable, survives SIGHUP, and stops on SIGTERM with exit 0', async () => {
     const file = join(dir, 'unreachable.yaml');
-    // Port 9 (discard) on loopback: nothing listens, every connect is refused.
+    // A port just closed on loopback: nothing listens, every connect is refused.
+    const port = await closedPort();
     writeFileSync(
       file,
-      `sources:\n  - {name: gone, type: foundry, endpoint: "http://127.0.0.1:9/api/projects/p", agent: a, version: "1", session: s, auth: {type: bearer, token: ${SECRET}}}\nexporter: {endpoint: "http://user:hunter2-pass@127.0.0.1:9/v1/logs"}\nstorage: {dir: ${dir}/unreachable}\nserver: {listen: ""}\nlog: {level: info}\n`,
+      `sources:\n  - {name: gone, type: foundry, endpoint: "http://127.0.0.1:${port}/api/projects/p", agent: a, version: "1", session: s, auth: {type: bearer, token: ${SECRET}}}\nexporter: {endpoint: "http://user:hunter2-pass@127.0.0.1:${port}/v1/logs"}\nstorage: {dir: ${dir}/unreachable}\nserver: {listen: ""}\nlog: {level: info}\n`,
     );
     const daemon = spawnCli(['run', '--config', file]);
     // Signals sent before the daemon has started would meet Node's default action instead of its handlers.

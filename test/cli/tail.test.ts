@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SEED_LINES, startFoundryEmulator, type FoundryEmulator } from '../../emulators/foundry.ts';
 import { startHill90Emulator, type Hill90Emulator } from '../../emulators/hill90.ts';
+import { closedPort } from '../helpers/closed-port.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const MAIN = fileURLToPath(new URL('../../src/main.ts', import.meta.url));
@@ -60,7 +61,7 @@ beforeAll(async () => {
     agent_id: ${AGENT_ID}
     auth: {type: bearer, token: "\${env:DEMO_TOKEN}"}
 exporter:
-  endpoint: http://127.0.0.1:9/v1/logs   # nothing listens: tail never exports
+  endpoint: http://127.0.0.1:${await closedPort()}/v1/logs   # nothing listens: tail never exports
 storage:
   dir: ${storage}
 server: {listen: ""}

@@ -17,6 +17,7 @@ import { generateLines } from '../../emulators/foundry.ts';
 import { nodeVersionProblem } from '../../src/cli/node-version.ts';
 import { ROOT } from '../helpers/cli.ts';
 import { TOKEN, foundryConfigYaml, startRig, type Rig } from '../helpers/harness.ts';
+import { closedPort } from '../helpers/closed-port.ts';
 
 const NOBODY = 65534;
 const asRoot = process.getuid?.() === 0;
@@ -153,7 +154,7 @@ describe('production install (what the Docker image runs)', () => {
       const [hCmd, hArgs] = nodeArgs(healthcheck.slice(1));
       const probe = spawnSync(hCmd, hArgs, { env: imageEnv({ AGENT_LOG_EXPORTER_HEALTHCHECK_URL: `${url}/healthz` }), timeout: 10_000 });
       expect(probe.status).toBe(0);
-      const down = spawnSync(hCmd, hArgs, { env: imageEnv({ AGENT_LOG_EXPORTER_HEALTHCHECK_URL: 'http://127.0.0.1:9/healthz' }), timeout: 10_000 });
+      const down = spawnSync(hCmd, hArgs, { env: imageEnv({ AGENT_LOG_EXPORTER_HEALTHCHECK_URL: `http://127.0.0.1:${await closedPort()}/healthz` }), timeout: 10_000 });
       expect(down.status).toBe(1);
     } finally {
       daemon.kill('SIGTERM');

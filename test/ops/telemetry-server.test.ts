@@ -15,6 +15,7 @@ import { createMetrics } from '../../src/telemetry/metrics.ts';
 import { parseListen, startTelemetryServer, type TelemetryServer } from '../../src/telemetry/server.ts';
 import { runCli } from '../helpers/cli.ts';
 import { get, parseMetrics, sample } from './ops-helpers.ts';
+import { closedPort } from '../helpers/closed-port.ts';
 
 const STATUS = {
   sources: { a: { state: 'connected', streams: [{ key: 'a/x/1', state: 'connected' }] } },
@@ -91,7 +92,7 @@ describe('telemetry server', () => {
     await new Promise<void>((resolve) => blocker!.listen(0, '127.0.0.1', resolve));
     const port = (blocker.address() as { port: number }).port;
     const dir = mkdtempSync(join(tmpdir(), 'ale-port-'));
-    const base = `sources:\n  - {name: s, type: foundry, endpoint: "http://127.0.0.1:9/api/projects/p", agent: a, auth: {type: bearer, token: t0ken}}\nstorage: {dir: ${dir}/data}\n`;
+    const base = `sources:\n  - {name: s, type: foundry, endpoint: "http://127.0.0.1:${await closedPort()}/api/projects/p", agent: a, auth: {type: bearer, token: t0ken}}\nstorage: {dir: ${dir}/data}\n`;
     writeFileSync(join(dir, 'busy.yaml'), `${base}server: {listen: "127.0.0.1:${port}"}\n`);
     const busy = runCli(['run', '--config', join(dir, 'busy.yaml')]);
     expect(busy.status).toBe(1);
