@@ -43,6 +43,21 @@ function leadingLiteral(source: string): string | undefined {
   return certain.length >= 2 ? certain : undefined;
 }
 
+/** Longest literal the prefilter looks for: any part of a required literal is required too. */
+const LITERAL_LENGTH = 8;
+
+/**
+ * The fewest literals that still find every candidate: cut to LITERAL_LENGTH, without one that
+ * contains another (a line holding the longer holds the shorter). Fifty patterns that start
+ * `internal-token-N-` are one literal, `internal`: the prefilter's cost does not grow with them.
+ */
+function minimalLiterals(all: readonly string[]): string[] {
+  const cut = [...new Set(all.map((l) => l.slice(0, LITERAL_LENGTH)))].sort((a, b) => a.length - b.length);
+  const kept: string[] = [];
+  for (const literal of cut) if (!kept.some((k) => literal.includes(k))) kept.push(literal);
+  return kept;
+}
+
 /** The redactor for these settings, or undefined when there is nothing to redact. */
 export function createRedactor(settings: RedactSettings): Redact | undefined {
   const parts: { source: string; prefixes: string[] | undefined }[] = [];
@@ -65,7 +80,7 @@ export function createRedactor(settings: RedactSettings): Redact | undefined {
     next += 1 + own;
   }
   const combined = parts.length > 0 ? new RegExp(parts.map((p) => `(${p.source})`).join('|'), 'gd') : undefined;
-  const literals = parts.every((p) => p.prefixes !== undefined) ? [...new Set(parts.flatMap((p) => p.prefixes!))] : undefined;
+  const literals = parts.every((p) => p.prefixes !== undefined) ? minimalLiterals(parts.flatMap((p) => p.prefixes!)) : undefined;
   const prefilter = literals && literals.length > 0 ? new RegExp(literals.map(escapeLiteral).join('|')) : undefined;
   const replacement = settings.replacement;
 
