@@ -1,8 +1,8 @@
 /**
  * The Docker walkthrough without a Docker engine. The build stage is replayed: exactly the files
  * its COPY lines name (none of them excluded by .dockerignore) go into an empty directory, where
- * tsconfig.build.json compiles them, and every relative import of the output must resolve inside
- * it (code that reaches outside src/, like the emulators, would be missing from the image). The
+ * its build command runs, and every relative import of the output must resolve inside it (code
+ * that reaches outside what was copied, like the emulators, would be missing from the image). The
  * README's commands are checked against the Dockerfile: the config mount is where the image looks
  * for it, the state volume is the image's VOLUME, the tag built is the tag run, pushed and named
  * by the Kubernetes manifests. test/ops/production-install.test.ts runs the runtime stage.
@@ -28,10 +28,19 @@ function buildCopies(): [string[], string][] {
   });
 }
 
-/** .dockerignore as a predicate (its plain names and `*.ext` patterns, which is all it uses). */
+/**
+ * .dockerignore as a predicate: its plain names, `*.ext` patterns and `!` exceptions (all it
+ * uses), the last matching line deciding, as Docker reads it.
+ */
 function ignored(path: string): boolean {
-  const patterns = readFileSync(join(ROOT, '.dockerignore'), 'utf8').split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
-  return patterns.some((p) => (p.startsWith('*.') ? path.endsWith(p.slice(1)) : path === p || path.startsWith(`${p}/`)));
+  const lines = readFileSync(join(ROOT, '.dockerignore'), 'utf8').split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
+  let excluded = false;
+  for (const line of lines) {
+    const pattern = line.replace(/^!/, '');
+    const matches = pattern.startsWith('*.') ? path.endsWith(pattern.slice(1)) : path === pattern || path.startsWith(`${pattern}/`);
+    if (matches) excluded = !line.startsWith('!');
+  }
+  return excluded;
 }
 
 function jsFiles(dir: string): string[] {
@@ -59,21 +68,25 @@ describe('the Docker walkthrough', () => {
     }
     // npm ci's node_modules (the build stage installs every dependency): the repository's own.
     symlinkSync(join(ROOT, 'node_modules'), join(context, 'node_modules'));
-    const tsc = spawnSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json', '--noCheck'], { cwd: context, encoding: 'utf8', timeout: 120_000 });
-    expect(tsc.status, `${tsc.stdout}${tsc.stderr}`).toBe(0);
+    // The stage's build command (its first RUN after the sources are copied), run in the copy.
+    const command = /^RUN (node \S+\.ts)/m.exec(dockerfile)?.[1];
+    expect(command, 'the build stage runs `node <script>.ts`').toBeDefined();
+    const [, script] = command!.split(' ');
+    const built = spawnSync(process.execPath, [script!], { cwd: context, encoding: 'utf8', timeout: 120_000 });
+    expect(built.status, `${built.stdout}${built.stderr}`).toBe(0);
     const dist = join(context, 'dist');
     expect(existsSync(join(dist, 'main.js'))).toBe(true);
     const missing: string[] = [];
     let imports = 0;
     for (const file of jsFiles(dist)) {
       const text = readFileSync(file, 'utf8');
-      for (const m of text.matchAll(/(?:^(?:import|export)\b[^;'"]*?\bfrom\s*|\bimport\s*\(\s*)['"](\.{1,2}\/[^'"]+)['"]/gm)) {
+      for (const m of text.matchAll(/(?:\bfrom\s*|\bimport\s*\(\s*)['"](\.{1,2}\/[^'"]+)['"]/g)) {
         imports += 1;
         const target = resolve(dirname(file), m[1]!);
         if (!existsSync(target)) missing.push(`${file.slice(dist.length + 1)} → ${m[1]}`);
       }
     }
-    expect(imports).toBeGreaterThan(50);
+    expect(imports, 'the chunks import each other').toBeGreaterThan(0);
     expect(missing, 'relative imports the image would not have').toEqual([]);
   }, 150_000);
 
