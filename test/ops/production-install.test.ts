@@ -218,3 +218,25 @@ describe('install on PATH (README: npm install -g)', () => {
   });
   if (!OLD_NODE) it.skip('no Node older than the engines range on this machine: the version guard is checked only where there is one', () => undefined);
 });
+
+describe('in a checkout, without installing (README: npx agent-log-exporter …)', () => {
+  it('npx runs the checkout\'s own command on node_modules\' Node, whatever Node the PATH has', () => {
+    // A checkout as `npm ci` leaves it (its node_modules are this one's); npx builds dist/ through
+    // the prepare script on first use. npm's cache is the test's own, so nothing is fetched or shared.
+    const checkout = join(work, 'checkout');
+    mkdirSync(checkout);
+    for (const f of ['package.json', 'package-lock.json', 'README.md', 'tsconfig.json']) copyFileSync(join(ROOT, f), join(checkout, f));
+    for (const d of ['config', 'scripts', 'src']) cpSync(join(ROOT, d), join(checkout, d), { recursive: true });
+    symlinkSync(join(ROOT, 'node_modules'), join(checkout, 'node_modules'));
+    // The user's PATH: no node_modules/.bin of ours in it (the machine's Node may be older).
+    const path = (process.env.PATH ?? '').split(':').filter((dir) => !dir.includes('node_modules')).join(':');
+    const r = spawnSync('npx', ['--offline', 'agent-log-exporter', 'validate', '--config', 'config/foundry.example.yaml'], {
+      cwd: checkout,
+      env: { PATH: path, HOME: work, npm_config_cache: join(work, 'npm-cache'), npm_config_update_notifier: 'false', FOUNDRY_TOKEN: 't0ken', FOUNDRY_RESOURCE: 'res', FOUNDRY_PROJECT: 'proj' },
+      encoding: 'utf8',
+      timeout: 120_000,
+    });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toContain('config/foundry.example.yaml: OK');
+  }, 150_000);
+});
