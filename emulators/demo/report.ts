@@ -23,7 +23,12 @@ function text(value: unknown): string {
 }
 const sourceOf = (r: ReceivedLogRecord): string => text(r.resource['service.name']);
 const ms = (nanos: bigint): number => Number(nanos / 1_000_000n);
-const bodyText = (r: ReceivedLogRecord): string => (typeof r.body === 'string' ? r.body : JSON.stringify(r.body));
+/** The body on one line: a record merged from several lines (a traceback) shows its first and how many more. */
+function bodyText(r: ReceivedLogRecord): string {
+  const body = typeof r.body === 'string' ? r.body : JSON.stringify(r.body);
+  const lines = body.split('\n');
+  return lines.length === 1 ? body : `${lines[0]} (+${lines.length - 1} lines)`;
+}
 
 /** The stream part of a record's label: the id that tells its streams apart on each platform. */
 export function streamOf(r: ReceivedLogRecord): string {

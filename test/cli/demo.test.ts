@@ -118,7 +118,7 @@ describe('agent-log-exporter demo', () => {
     // Known lines with their severity: uvicorn's INFO on stderr is INFO; a traceback is ERROR;
     // the rate limit is WARN with its model and tokens; the failed test run ends with its exit code.
     expect(stdout).toMatch(sample('support-agent/s_4b1e0c7a', 'INFO', 'INFO:\\s+Started server process \\[1\\]\\s+log\\.iostream=stderr'));
-    expect(stdout).toMatch(sample('support-agent/s_9d27f3e5', 'ERROR', 'Traceback \\(most recent call last\\):\\s+log\\.iostream=stderr'));
+    expect(stdout).toMatch(sample('support-agent/s_9d27f3e5', 'ERROR', 'Traceback \\(most recent call last\\):( \\(\\+\\d+ lines\\))?\\s+log\\.iostream=stderr'));
     expect(stdout).toMatch(sample('hill90-agents/research-agent', 'WARN', '\\S+ \\(chat\\): rate limited by the provider \\(429\\).*gen_ai\\.response\\.model=\\S+ gen_ai\\.usage\\.input_tokens=\\d+'));
     expect(stdout).toMatch(sample('hill90-agents/research-agent', 'INFO', '\\S+ \\(chat\\) step \\d+\\s+gen_ai\\.response\\.model=\\S+ gen_ai\\.usage\\.input_tokens=\\d+ gen_ai\\.usage\\.output_tokens=\\d+ hill90\\.cost_usd=[\\d.]+'));
     expect(stdout).toMatch(sample('daytona-ci/cmd-[0-9a-f]{8}', 'ERROR', 'command exited with code 1\\s+process\\.exit\\.code=1'));

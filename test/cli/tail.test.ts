@@ -137,22 +137,22 @@ describe('agent-log-exporter tail', () => {
     expect(run.stdout).toMatch(row(session, 'INFO', 'INFO: Application startup complete.'));
     expect(run.stdout).toMatch(row(session, 'INFO', 'Successfully connected to container'));
     expect(run.stdout).not.toContain('No logs since last 60 seconds'); // a heartbeat, dropped as by run
-    expect(run.stdout).toMatch(row(session, 'ERROR', 'Traceback (most recent call last):'));
-    expect(run.stdout).toMatch(row(session, 'ERROR', '  File "/app/agent.py", line 88, in respond'));
-    expect(run.stdout).toMatch(row(session, 'ERROR', "ValueError: unknown order id 'A-10414'"));
+    // The traceback is one record (processing, DESIGN §4.5): its lines under each other.
+    const indent = ' '.repeat(`00:00:00.000  ${session}  ERROR    `.length);
+    expect(run.stdout).toMatch(row(session, 'ERROR', `Traceback (most recent call last):\n${indent}  File "/app/agent.py", line 88, in respond\n${indent}ValueError: unknown order id 'A-10414'`));
     expect(run.stdout).toMatch(row(`research/${AGENT_ID}`, 'WARN', 'gpt-4o (chat) rate limited'));
-    // The session's lines in the platform's order, each once.
+    // The session's records in the platform's order, each once.
     const foundryLines = lines(run.stdout).filter((l) => l.includes(session));
-    expect(foundryLines).toHaveLength(7);
+    expect(foundryLines).toHaveLength(5);
     expect(foundryLines[0]).toContain('Starting FoundryCBAgent');
-    expect(foundryLines[6]).toContain('POST /responses 500 112ms');
+    expect(foundryLines[4]).toContain('POST /responses 500 112ms');
   });
 
   it('--json prints one OTLP/JSON request per line, each holding one record', async () => {
     const run = await tail(['--json', '--source', 'support'], withTraceback);
     expect(run.code, run.stderr).toBe(0);
     const parsed = lines(run.stdout).map((l) => JSON.parse(l) as { resourceLogs: { resource: { attributes: { key: string; value: { stringValue?: string } }[] }; scopeLogs: { scope: { name: string }; logRecords: Record<string, unknown>[] }[] }[] });
-    expect(parsed).toHaveLength(7); // only the Foundry source
+    expect(parsed).toHaveLength(5); // only the Foundry source; the traceback is one record
     for (const request of parsed) {
       expect(request.resourceLogs).toHaveLength(1);
       expect(request.resourceLogs[0]!.scopeLogs[0]!.logRecords).toHaveLength(1);
@@ -166,7 +166,7 @@ describe('agent-log-exporter tail', () => {
       body: { stringValue: 'INFO: Application startup complete.' },
       attributes: [{ key: 'log.iostream', value: { stringValue: 'stderr' } }],
     });
-    expect(record(3)).toMatchObject({ severityNumber: 17, severityText: 'ERROR', body: { stringValue: 'Traceback (most recent call last):' } });
+    expect(record(3)).toMatchObject({ severityNumber: 17, severityText: 'ERROR', body: { stringValue: `Traceback (most recent call last):\n  File "/app/agent.py", line 88, in respond\nValueError: unknown order id 'A-10414'` } });
     const resource = Object.fromEntries(parsed[0]!.resourceLogs[0]!.resource.attributes.map((a) => [a.key, a.value.stringValue]));
     expect(resource).toMatchObject({ 'service.name': 'support', 'session.id': 's_seed', 'gen_ai.agent.name': 'support-agent', 'gen_ai.agent.version': '3' });
   });
@@ -219,7 +219,7 @@ describe('agent-log-exporter tail', () => {
       const run = await tailOnTerminal({});
       expect(run.code, run.stdout).toBe(0);
       expect(run.stdout).toContain(`${ESC}[32mINFO   ${ESC}[0m  INFO: Application startup complete.`);
-      expect(run.stdout).toContain(`${ESC}[31mERROR  ${ESC}[0m  ValueError: unknown order id 'A-10414'`);
+      expect(run.stdout).toContain(`${ESC}[31mERROR  ${ESC}[0m  Traceback (most recent call last):`);
       const plain = await tailOnTerminal({ NO_COLOR: '1' });
       expect(plain.code, plain.stdout).toBe(0);
       expect(plain.stdout).not.toContain(`${ESC}[3`);

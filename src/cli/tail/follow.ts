@@ -1,5 +1,5 @@
 /**
- * The sources of a config, followed with the daemon's own runners and mapper, every mapped
+ * The sources of a config, followed with the daemon's own runners, processing stage and mapper, every mapped
  * record handed to `onRecord` instead of the batcher. Nothing here touches storage: no
  * database is opened, stored checkpoints are neither read nor written. Each stream starts
  * from what its platform replays on connect; within one run, a reconnect resumes after the
@@ -10,6 +10,7 @@ import { sourceMapping } from '../../mapping/mapper.ts';
 import { createStreamMapper, type LogRecord } from '../../mapping/mapper.ts';
 import { createSource } from '../../sources/registry.ts';
 import { SourceRunner } from '../../sources/source-runner.ts';
+import { lineStageFor } from '../../processing/create-line-stage.ts';
 import { DEFAULT_TIMING } from '../../sources/supervisor.ts';
 import type { Events } from '../../telemetry/events.ts';
 import type { Logger } from '../../telemetry/logger.ts';
@@ -53,6 +54,8 @@ export function followSources(o: FollowOptions): Following {
           },
         };
       },
+      // The daemon's processing stage, so tail shows the records the daemon would export.
+      stageFor: () => lineStageFor(config, o.events),
       logger: o.logger,
       events: o.events,
       timing: DEFAULT_TIMING,

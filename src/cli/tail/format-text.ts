@@ -2,7 +2,8 @@
  * One mapped record as a line a person reads: `time  source/stream  SEVERITY  body`.
  * The time is the platform's (the receive time when the platform has none, e.g. Daytona),
  * local `HH:MM:SS.mmm`. Control characters in the body are shown escaped, so a record
- * can never move the cursor or recolour the terminal.
+ * can never move the cursor or recolour the terminal; the lines of a multi-line record (joined
+ * by the processing stage) stand under each other.
  */
 import type { Palette } from './colors.ts';
 
@@ -40,5 +41,9 @@ export function severityName(text: string, number: number): string {
 export function formatLine(f: LineFields, palette: Palette, labelWidth = 0): string {
   const time = clockOf(f.timeMs !== undefined && f.timeMs > 0 ? f.timeMs : f.observedMs);
   const severity = severityName(f.severityText, f.severityNumber).padEnd(SEVERITY_WIDTH);
-  return `${palette.dim(time)}  ${palette.cyan(f.label.padEnd(labelWidth))}  ${palette.severity(severity, f.severityNumber)}  ${visible(f.body)}`;
+  const label = f.label.padEnd(labelWidth);
+  // A record merged from several lines (a stack trace) shows them under each other, below its body column.
+  const indent = ' '.repeat(time.length + label.length + severity.length + 6);
+  const body = f.body.includes('\n') ? f.body.split('\n').map(visible).join(`\n${indent}`) : visible(f.body);
+  return `${palette.dim(time)}  ${palette.cyan(label)}  ${palette.severity(severity, f.severityNumber)}  ${body}`;
 }
