@@ -19,5 +19,19 @@ export default tseslint.config(
       '@typescript-eslint/restrict-template-expressions': ['error', { allowNumber: true, allowBoolean: true }],
     },
   },
+  {
+    // Every internal event is one named method of Events (src/telemetry/events.ts), which logs and counts.
+    files: ['src/**/*.ts'],
+    ignores: ['src/telemetry/events.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "CallExpression[callee.property.name=/^(trace|debug|info|warn|error|fatal)$/] > ObjectExpression > Property[key.name='event']",
+          message: 'Log events through a named method of Events (src/telemetry/events.ts): it logs and counts in one call.',
+        },
+      ],
+    },
+  },
   { files: ['**/*.js'], ...tseslint.configs.disableTypeChecked },
 );
