@@ -48,6 +48,9 @@ export const duration = (defaultValue: string, opts: { allowZero?: boolean } = {
 /** A size parsed to bytes, with its default run through the same transform. */
 export const size = (defaultValue: string) => unit('size', checkSize, 1, SIZE_DOC).prefault(defaultValue);
 
+/** A size parsed to bytes, or undefined when not set. */
+export const optionalSize = () => unit('size', checkSize, 1, SIZE_DOC).optional();
+
 /** An absolute http(s) URL. Values are never echoed in messages: URLs may carry credentials. */
 export const httpUrl = z.url({ protocol: /^https?$/, error: 'not a valid http(s) URL' });
 fieldInfo.add(httpUrl, { hint: 'use an absolute URL starting with http:// or https://' });

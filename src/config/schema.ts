@@ -1,7 +1,7 @@
 // The whole config file of DESIGN §2 as one zod schema: it gives the TypeScript types, the
 // defaults, the validation and (through json-schema.ts) config/schema.json.
 import { z } from 'zod';
-import { attributes, duration, fieldInfo, httpUrl, size, text, whenObject } from './fields.ts';
+import { attributes, duration, fieldInfo, httpUrl, optionalSize, size, text, whenObject } from './fields.ts';
 import { sourcesSchema } from './sources-schema.ts';
 import { processingSchema } from '../processing/config-schema.ts';
 
@@ -108,6 +108,7 @@ export const configSchema = z
       })
       .prefault({})
       .meta({ description: 'The daemon\'s own logs, on stderr.' }),
+    memory_limit: optionalSize().meta({ description: 'Resident memory the daemon stays under: at 80 % of it sources pause reading until the exporter drained (nothing is dropped). Default: 80 % of the container (cgroup) memory limit when there is one, else none.' }),
     shutdown_timeout: duration('10s', { allowZero: true }).meta({ description: 'On SIGTERM/SIGINT, how long in-flight records may take to be delivered before the daemon exits.' }),
   })
   .meta({ title: 'agent-log-exporter configuration' });

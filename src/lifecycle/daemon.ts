@@ -12,6 +12,7 @@ import { ExportLoop, type ExporterStatus } from '../export/export-loop.ts';
 import { createHttpTransport } from '../export/http-transport.ts';
 import { Batcher } from '../delivery/batcher.ts';
 import { sourceMapping } from '../mapping/mapper.ts';
+import { effectiveMemoryLimit, exposeGc, MemoryLimiter, type MemoryStatus } from '../delivery/memory-limiter.ts';
 import { MemoryQueue } from '../delivery/memory-queue.ts';
 import { Pipeline } from '../delivery/pipeline.ts';
 import type { DeliveryQueue, QueuedBatch } from '../delivery/queue.ts';
@@ -37,6 +38,8 @@ export interface DaemonDeps {
 
 export interface DaemonStatus {
   sources: Record<string, SourceStatus>;
+  /** memory_limit's marks and where the resident set stands; undefined when there is no limit. */
+  memory?: MemoryStatus;
   exporter: ExporterStatus & { queuedBatches: number; queuedRecords: number; queuedBytes: number };
   /** Per source: platform time (ms) of the newest record the endpoint accepted in this process's life. */
   newestExportedMs: Record<string, number>;
@@ -85,9 +88,24 @@ export function startDaemon(config: Config, deps: DaemonDeps): Daemon {
   // Batches spooled by an earlier run are acknowledged first; the lag ledger skips them.
   const lag = createExportLag(inner.size().batches);
   const recovery = announceSpoolRecovery(inner.size(), events);
+  // memory_limit: hand-offs to the queue wait above the soft mark, so the sources stop reading.
+  const memoryLimit = effectiveMemoryLimit(config.memory_limit);
+  const limiter =
+    memoryLimit === undefined
+      ? undefined
+      : new MemoryLimiter({
+          limitBytes: memoryLimit,
+          gc: exposeGc(),
+          drained: () => inner.size().batches === 0,
+          onLimited: (rss, mark) => events.memoryLimited(rss, mark, memoryLimit),
+          onReleased: (rss) => events.memoryReleased(rss),
+        });
+  limiter?.start();
   const queue = observeAcks(inner, (batch) => {
     lag.acknowledged(batch.bySource);
     recovery.acknowledged(batch.records);
+    // A drained queue lets a held-back hand-off go now, not at the limiter's next look.
+    limiter?.check();
   });
   const exporter = new ExportLoop({
     queue,
@@ -112,7 +130,7 @@ export function startDaemon(config: Config, deps: DaemonDeps): Daemon {
     lingerMs: config.exporter.batch.linger < config.exporter.batch.timeout ? config.exporter.batch.linger : undefined,
     deliveryIdle: () => queue.size().batches === 0,
     codec: createCodec(config.exporter.protocol, config.exporter.compression),
-    queue,
+    queue: limiter ? heldByMemory(queue, limiter) : queue,
     onError: (error) => events.flushFailed((error as Error).message),
   });
   const pipeline = new Pipeline(batcher);
@@ -143,6 +161,7 @@ export function startDaemon(config: Config, deps: DaemonDeps): Daemon {
       return {
         sources: Object.fromEntries([...running.values()].map(({ runner }) => [runner.name, runner.status()])),
         exporter: { ...exporter.status(), queuedBatches: size.batches, queuedRecords: size.records + batcher.pending(), queuedBytes: size.bytes },
+        memory: limiter?.status(),
         // Only running sources: a removed source's lag would otherwise grow forever.
         newestExportedMs: Object.fromEntries(Object.entries(lag.newest()).filter(([name]) => running.has(name))),
       };
@@ -173,6 +192,8 @@ export function startDaemon(config: Config, deps: DaemonDeps): Daemon {
         const remaining = (): number => Math.max(0, deadline - Date.now());
         events.daemonStopping(timeoutMs);
         await withDeadline(Promise.all([...[...running.values()].map((r) => r.runner.stop()), ...leavingStops]), remaining());
+        // Nothing is read any more: what is left goes to the queue whatever the memory.
+        limiter?.stop();
         await withDeadline(batcher.close(), remaining()).catch(() => undefined);
         // Records still in the batcher (its flush ran out of time) are not delivered either.
         const delivered = (await exporter.drain(deadline)) && batcher.pending() === 0;
@@ -184,6 +205,20 @@ export function startDaemon(config: Config, deps: DaemonDeps): Daemon {
       })();
       return stopping;
     },
+  };
+}
+
+/** The queue, with every append first waiting for memory below the limiter's soft mark. */
+function heldByMemory(queue: DeliveryQueue, limiter: MemoryLimiter): DeliveryQueue {
+  return {
+    append: async (batch, checkpoints, signal) => {
+      await limiter.room(signal);
+      return queue.append(batch, checkpoints, signal);
+    },
+    next: (signal) => queue.next(signal),
+    ack: (batch) => queue.ack(batch),
+    size: () => queue.size(),
+    close: () => queue.close(),
   };
 }
 

@@ -169,6 +169,19 @@ export class Events {
     this.logger.info({ event: 'stream.finished', source, stream, reason }, 'stream finished and released');
   }
 
+  /** memory_limit's soft mark reached: hand-offs wait, sources pause reading. */
+  memoryLimited(rssBytes: number, mark: 'soft' | 'hard', limitBytes: number): void {
+    this.#count('agentlog_memory_limited_total', {});
+    this.logger.warn(
+      { event: 'memory.limited', rss_bytes: rssBytes, mark, limit_bytes: limitBytes },
+      `memory at its ${mark} mark: reading paused until it falls below 80 % of memory_limit`,
+    );
+  }
+
+  memoryReleased(rssBytes: number): void {
+    this.logger.info({ event: 'memory.released', rss_bytes: rssBytes }, 'memory below the soft mark again: reading resumes');
+  }
+
   gap(source: string, stream: string, detail: string): void {
     this.#count('agentlog_gaps_total', { source });
     this.logger.warn({ event: 'stream.gap', source, stream, detail }, 'platform replay window could not cover what happened');

@@ -19,6 +19,7 @@ export interface ReadinessStatus {
     queuedRecords: number;
     queuedBytes: number;
   };
+  memory?: { limited: boolean; rssBytes: number; softBytes: number; limitBytes: number };
 }
 
 export interface ReadinessAnswer {
@@ -35,6 +36,8 @@ export interface ReadinessAnswer {
       queued_records: number;
       queued_bytes: number;
     } | null;
+    /** memory_limit: null without one. Held back (limited) does not make the daemon unready: it catches up once memory falls. */
+    memory: { limited: boolean; rss_bytes: number; soft_bytes: number; limit_bytes: number } | null;
   };
 }
 
@@ -76,6 +79,9 @@ export function createHealth(): Health {
                 queued_records: e.queuedRecords,
                 queued_bytes: e.queuedBytes,
               }
+            : null,
+          memory: status?.memory
+            ? { limited: status.memory.limited, rss_bytes: status.memory.rssBytes, soft_bytes: status.memory.softBytes, limit_bytes: status.memory.limitBytes }
             : null,
         },
       };

@@ -37,6 +37,7 @@ const COUNTERS = {
   agentlog_platform_errors_total: { help: 'Errors the platform reported inside a stream (e.g. Hill90 `event: error`); logged, never exported.', labels: ['source'] },
   agentlog_checkpoint_errors_total: { help: 'Stored checkpoints that could not be read; the stream started as if it had none.', labels: ['source'] },
   agentlog_config_reloads_total: { help: 'SIGHUP config reloads by result (success, failure).', labels: ['result'] },
+  agentlog_memory_limited_total: { help: 'Times memory_limit\'s soft mark was reached and reading paused until memory fell below it again.', labels: [] },
 } as const satisfies Record<string, { help: string; labels: readonly string[] }>;
 
 /** A counter's name: one of COUNTERS, so a misspelt or new name is a compile error, not a new series. */
@@ -99,6 +100,7 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
   for (const name of Object.keys(COUNTERS) as CounterName[]) counter(name);
   // Both reload results from the start: an alert on increase(...{result="failure"}) needs the 0.
   for (const result of ['success', 'failure']) counter('agentlog_config_reloads_total').inc({ result }, 0);
+  counter('agentlog_memory_limited_total').inc(0);
 
   const exportSeconds = new Histogram({
     name: 'agentlog_export_duration_seconds',

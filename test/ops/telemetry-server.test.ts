@@ -38,7 +38,7 @@ describe('telemetry server', () => {
     expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     const starting = await get(`${server.url}/readyz`);
     expect(starting.status).toBe(503);
-    expect(JSON.parse(starting.text)).toEqual({ status: 'starting', sources: {}, exporter: null });
+    expect(JSON.parse(starting.text)).toEqual({ status: 'starting', sources: {}, exporter: null, memory: null });
     expect((await get(`${server.url}/healthz`)).status).toBe(200);
 
     health.setStatusProvider(() => STATUS);
@@ -49,6 +49,7 @@ describe('telemetry server', () => {
       status: 'running',
       sources: STATUS.sources,
       exporter: { last_success: '2026-01-01T00:00:00.000Z', last_failure: null, last_failure_reason: null, in_flight: false, queued_batches: 0, queued_records: 0, queued_bytes: 0 },
+      memory: null,
     });
     health.setPhase('stopping');
     expect((await get(`${server.url}/readyz`)).status).toBe(503);
