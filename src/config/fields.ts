@@ -35,7 +35,8 @@ function unit(kind: 'duration' | 'size', check: (v: unknown) => UnitResult, min:
       }
       return result.value;
     })
-    .meta({ description });
+    // `format` tells docs/CONFIG.md (and editors, which ignore formats they do not know) the unit kind.
+    .meta({ description, format: kind });
 }
 
 const DURATION_DOC = 'Duration with a unit: 500ms, 10s, 1.5s, 5m, 1h or 1h30m.';
@@ -56,8 +57,8 @@ export const httpUrl = z.url({ protocol: /^https?$/, error: 'not a valid http(s)
 fieldInfo.add(httpUrl, { hint: 'use an absolute URL starting with http:// or https://' });
 
 /** A secret (token, key): a non-empty string whose value no issue message may contain. */
-export const secret = (description = 'Secret; normally `${env:NAME}`.') => {
-  const s = z.string().min(1).meta({ description });
+export const secret = (description = 'Secret; normally `${env:NAME}`.', example = '${env:SECRET}') => {
+  const s = z.string().min(1).meta({ description, examples: [example] });
   fieldInfo.add(s, { secret: true, hint: 'use ${env:NAME} so the secret stays out of the file' });
   return s;
 };
@@ -66,7 +67,7 @@ export const secret = (description = 'Secret; normally `${env:NAME}`.') => {
 const secretFile = (key: string) => {
   const s = z.string().min(1).meta({
     description: `File holding ${key} (instead of ${key}); one trailing newline is dropped. Re-read when it changes, so a mounted Secret or a projected service-account token rotates without a restart.`,
-    examples: ['/var/run/secrets/tokens/token'],
+    examples: [`/var/run/secrets/agent-log-exporter/${key}`],
   });
   fieldInfo.add(s, { secretFile: true, hint: 'an absolute path readable by the daemon user' });
   return s;
@@ -80,8 +81,8 @@ type SecretKeys<K extends string> = { [P in K]: z.ZodOptional<ReturnType<typeof 
  * A secret written inline (`token`) or read from a file (`token_file`); exactly one of the two
  * (checked by `requireOneSecret` on the object).
  */
-export function secretKeys<K extends string>(key: K, description?: string): SecretKeys<K> {
-  return { [key]: secret(description).optional(), [`${key}_file`]: secretFile(key).optional() } as SecretKeys<K>;
+export function secretKeys<K extends string>(key: K, description: string, example: string): SecretKeys<K> {
+  return { [key]: secret(description, example).optional(), [`${key}_file`]: secretFile(key).optional() } as SecretKeys<K>;
 }
 
 /** The rule of `secretKeys`, as a superRefine step of the object that has them. */

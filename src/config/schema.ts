@@ -13,7 +13,7 @@ function isListenAddress(value: string): boolean {
   return m !== null && Number(m[2]) <= 65535;
 }
 
-const filePath = (description: string) => text().nullable().default(null).meta({ description });
+const filePath = (description: string, example: string) => text().nullable().default(null).meta({ description, examples: [example] });
 
 const headerValue = z.string();
 fieldInfo.add(headerValue, { secret: true, hint: 'header values are strings, e.g. authorization: "Bearer ${env:OTLP_TOKEN}"' });
@@ -21,16 +21,19 @@ fieldInfo.add(headerValue, { secret: true, hint: 'header values are strings, e.g
 const exporter = z
   .strictObject({
     // endpoint and protocol have no schema default: otel-env.ts fills them from OTEL_* first.
-    endpoint: httpUrl.optional().meta({ description: 'Full OTLP logs URL. Default: OTEL_EXPORTER_OTLP_LOGS_ENDPOINT, else OTEL_EXPORTER_OTLP_ENDPOINT + /v1/logs, else http://localhost:4318/v1/logs.' }),
+    endpoint: httpUrl.optional().meta({ description: 'Full OTLP logs URL. Default: OTEL_EXPORTER_OTLP_LOGS_ENDPOINT, else OTEL_EXPORTER_OTLP_ENDPOINT + /v1/logs, else http://localhost:4318/v1/logs.', examples: ['https://otel-collector.observability:4318/v1/logs'] }),
     protocol: z.enum(['http/protobuf', 'http/json']).optional().meta({ description: 'Default: OTEL_EXPORTER_OTLP_LOGS_PROTOCOL / OTEL_EXPORTER_OTLP_PROTOCOL, else http/protobuf.' }),
-    headers: z.record(z.string(), headerValue).prefault({}).meta({ description: 'Merged over OTEL_EXPORTER_OTLP_HEADERS. Values are secrets.' }),
+    headers: z
+      .record(z.string(), headerValue)
+      .prefault({})
+      .meta({ description: 'Request headers, merged over OTEL_EXPORTER_OTLP_HEADERS. Values are secrets.', examples: [{ authorization: 'Bearer ${env:OTLP_TOKEN}' }] }),
     compression: z.enum(['gzip', 'none']).default('gzip').meta({ description: 'Request body compression.' }),
     timeout: duration('10s').meta({ description: 'Time limit of one export request.' }),
     tls: z
       .strictObject({
-        ca_file: filePath('PEM file of the CA(s) that signed the endpoint\'s certificate (default: the system\'s).'),
-        cert_file: filePath('PEM client certificate, for mutual TLS (needs key_file).'),
-        key_file: filePath('PEM private key of cert_file.'),
+        ca_file: filePath('PEM file of the CA(s) that signed the endpoint\'s certificate (default: the system\'s).', '/etc/otel/ca.pem'),
+        cert_file: filePath('PEM client certificate, for mutual TLS (needs key_file).', '/etc/otel/client.pem'),
+        key_file: filePath('PEM private key of cert_file.', '/etc/otel/client-key.pem'),
         insecure_skip_verify: z.boolean().default(false).meta({ description: 'Accept any server certificate. For tests only.' }),
       })
       .superRefine((tls, ctx) => {
@@ -94,7 +97,7 @@ export const configSchema = z
       .prefault({})
       .meta({ description: 'Where the daemon keeps its state.' }),
     processing: processingSchema,
-    resource: attributes().meta({ description: 'Resource attributes of every stream, merged over OTEL_RESOURCE_ATTRIBUTES.' }),
+    resource: attributes().meta({ description: 'Resource attributes of every stream, merged over OTEL_RESOURCE_ATTRIBUTES.', examples: [{ 'deployment.environment.name': 'prod' }] }),
     server: z
       .strictObject({ listen: listen.default('127.0.0.1:13134').meta({ description: 'HOST:PORT of /healthz, /readyz and /metrics; "" disables the server.' }) })
       .prefault({})

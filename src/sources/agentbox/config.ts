@@ -12,11 +12,14 @@ fieldInfo.add(lines, { hint: 'from 1 to 10000: the AgentBox API returns at most 
 
 export const agentboxConfig = sourceObject('agentbox', {
   endpoint,
-  ...secretKeys('api_key', 'AgentBox API key (sent as the AGENTBOX-API-KEY header).'),
-  sandbox: identifier().optional().meta({ description: 'One sandbox; omitted: every `Running` sandbox (of pool), one stream per container.' }),
+  ...secretKeys('api_key', 'AgentBox API key (sent as the AGENTBOX-API-KEY header).', '${env:AGENTBOX_API_KEY}'),
+  sandbox: identifier().optional().meta({ description: 'One sandbox; omitted: every `Running` sandbox (of pool), one stream per container.', examples: ['5de15c92-8fb5-440f-a9ea-7f62f734f1b9'] }),
   pool: identifier().optional().meta({ description: 'Only sandboxes of this pool (when sandbox is omitted).', examples: ['default'] }),
-  container: identifier().optional().meta({ description: 'Only this container of the sandbox (needs sandbox).' }),
-  runtime: identifier().optional().meta({ description: 'The `source` query value of log requests (the runtime the gateway reads logs from), when the deployment needs one.' }),
+  container: identifier().optional().meta({ description: 'Only this container of the sandbox (needs sandbox).', examples: ['sandbox'] }),
+  runtime: identifier().optional().meta({
+    description: 'The `source` query value of log requests. Omitted: the pod\'s stdout/stderr (Kubernetes log API); a runtime name: the server reads that runtime\'s log file inside a Running sandbox (those lines have no timestamps).',
+    examples: ['python'],
+  }),
   poll_interval: duration('5s').meta({ description: 'How often each container\'s log is polled.' }),
   lines,
   follow: z.boolean().default(false).meta({ description: 'Follow the NDJSON /logs/stream route where the deployment has it, instead of polling.' }),

@@ -6,7 +6,7 @@ import { createAgentboxSource } from './index.ts';
 export const agentbox = definePlatform({
   type: 'agentbox',
   title: 'AgentBox sandboxes',
-  summary: 'polling (and NDJSON follow), discovery by pool',
+  summary: 'the containers of one sandbox, or of every Running sandbox (of a pool); polling, or NDJSON follow',
   replay: 'the last `lines` lines of each container',
   config: agentboxConfig,
   // Resource: agentbox.sandbox.id, k8s.namespace.name, k8s.pod.name.

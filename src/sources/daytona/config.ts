@@ -6,15 +6,18 @@ import { isSet, sourceObject } from '../../config/source-keys.ts';
 
 export const daytonaConfig = sourceObject('daytona', {
   api_url: httpUrl.default('https://app.daytona.io/api').meta({ description: 'Daytona API base URL.' }),
-  ...secretKeys('api_key', 'Daytona API key (sent as a bearer token).'),
-  organization_id: identifier().optional().meta({ description: 'Sent as the `X-Daytona-Organization-ID` header, for keys that can see more than one organization.' }),
-  sandbox: identifier().optional().meta({ description: 'One sandbox: all its session commands and its entrypoint (excludes sandbox_labels).' }),
+  ...secretKeys('api_key', 'Daytona API key (sent as a bearer token).', '${env:DAYTONA_API_KEY}'),
+  organization_id: identifier().optional().meta({
+    description: 'Sent as the `X-Daytona-Organization-ID` header on API calls: needed when the credential is a user JWT rather than an API key.',
+    examples: ['2b4c6d8e-0000-4000-8000-000000000001'],
+  }),
+  sandbox: identifier().optional().meta({ description: 'One sandbox: all its session commands and its entrypoint (excludes sandbox_labels).', examples: ['5f3a9c1e-7b2d-4e8f-9a01-2c3d4e5f6a7b'] }),
   sandbox_labels: z
     .record(z.string(), z.string())
     .optional()
     .meta({ description: 'Discovery: every `started` sandbox whose labels include these; {} matches all (excludes sandbox).', examples: [{ app: 'agent-worker' }] }),
-  session: identifier().optional().meta({ description: 'Only this session of the sandbox (needs sandbox).' }),
-  command: identifier().optional().meta({ description: 'Only this command of the session (needs session).' }),
+  session: identifier().optional().meta({ description: 'Only this session of the sandbox (needs sandbox).', examples: ['build'] }),
+  command: identifier().optional().meta({ description: 'Only this command of the session (needs session).', examples: ['c0ffee00-1111-4222-8333-444455556666'] }),
   entrypoint: z.boolean().default(true).meta({ description: 'Also follow the sandbox\'s entrypoint log (stream `<source>/<sandbox>/entrypoint`).' }),
   toolbox_url: httpUrl.optional().meta({ description: 'Override of the toolbox base URL the sandbox lists as toolboxProxyUrl.', examples: ['https://proxy.app.daytona.io/toolbox'] }),
   discover_interval: duration('30s').meta({ description: 'How often sandboxes, sessions and commands are listed again (discovery).' }),

@@ -24,7 +24,7 @@ const azure = z
 const bearer = z
   .strictObject({
     type: z.literal('bearer'),
-    ...secretKeys('token', 'Entra ID access token, e.g. from `az account get-access-token --resource https://ai.azure.com` (it lives about an hour: prefer token_file or type: azure).'),
+    ...secretKeys('token', 'Entra ID access token, e.g. from `az account get-access-token --resource https://ai.azure.com` (it lives about an hour: prefer token_file or type: azure).', '${env:FOUNDRY_TOKEN}'),
   })
   .superRefine(requireOneSecret('token'), whenObject)
   .meta({ description: 'A fixed access token, inline or from a file re-read when it changes.' });
@@ -41,7 +41,7 @@ export const foundryConfig = sourceObject('foundry', {
     .meta({ description: 'How requests are authorized. Default {type: azure}.', examples: [{ type: 'azure' }, { type: 'bearer', token_file: '/var/run/secrets/foundry/token' }] }),
   drop_heartbeats: z.boolean().default(true).meta({ description: 'Drop the platform\'s "No logs since last N seconds" status lines.' }),
   discover_interval: duration('30s').meta({ description: 'How often the agent\'s sessions are listed again (discovery).' }),
-  user_isolation_key: text().optional().meta({ description: 'Sent as the `x-ms-user-isolation-key` header, for agents whose sessions are isolated per user.' }),
+  user_isolation_key: text().optional().meta({ description: 'Sent as the `x-ms-user-isolation-key` header, for agents whose sessions are isolated per user.', examples: ['${env:FOUNDRY_USER_KEY}'] }),
 }).superRefine((s, ctx) => {
   if (isSet(s.session) && !isSet(s.version)) {
     ctx.addIssue({

@@ -6,7 +6,7 @@ import { sourceObject } from '../../config/source-keys.ts';
 const bearer = z
   .strictObject({
     type: z.literal('bearer'),
-    ...secretKeys('token', 'A long-lived Hill90 access token.'),
+    ...secretKeys('token', 'A long-lived Hill90 access token.', '${env:HILL90_TOKEN}'),
   })
   .superRefine(requireOneSecret('token'), whenObject)
   .meta({ description: 'A fixed access token, inline or from a file re-read when it changes.' });
@@ -19,7 +19,7 @@ const oidc = z
     type: z.literal('oidc'),
     token_url: tokenUrl,
     client_id: text().meta({ description: 'OIDC client id.', examples: ['log-exporter'] }),
-    ...secretKeys('client_secret', 'OIDC client secret.'),
+    ...secretKeys('client_secret', 'OIDC client secret.', '${env:HILL90_CLIENT_SECRET}'),
     scope: text().optional().meta({ description: 'The `scope` form value of the token request, when the realm wants one (none sent by default).', examples: ['openid'] }),
   })
   .superRefine(requireOneSecret('client_secret'), whenObject)
