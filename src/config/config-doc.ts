@@ -45,7 +45,7 @@ export function yamlValue(value: unknown): string {
   if (typeof value === 'string') return value === '' || /^[\s{[]|[:#,]\s|\s$/.test(value) ? JSON.stringify(value) : value;
   if (Array.isArray(value)) return `[${value.map(yamlValue).join(', ')}]`;
   if (typeof value === 'object') return `{${Object.entries(value).map(([k, v]) => `${k}: ${yamlValue(v)}`).join(', ')}}`;
-  return String(value);
+  return typeof value === 'number' || typeof value === 'boolean' ? String(value) : JSON.stringify(value) ?? '';
 }
 
 function typeOf(node: JsonNode): string {
