@@ -6,6 +6,7 @@ import type { PlatformDescriptor } from '../sources/platform.ts';
 import { PLATFORMS } from '../sources/registry.ts';
 import { configSchema } from './schema.ts';
 import { fieldPatterns } from './schema-walk.ts';
+import { COMMON_KEYS } from './source-keys.ts';
 
 /** The parts of a JSON Schema node the reference reads. */
 export interface JsonNode {
@@ -37,7 +38,7 @@ export interface KeyRow {
 }
 
 /** The keys every source has; documented once, not per platform. */
-const COMMON_SOURCE_KEYS = new Set(['type', 'name', 'service_name', 'attributes', 'severity']);
+const COMMON_SOURCE_KEYS: ReadonlySet<string> = new Set(['type', ...COMMON_KEYS]);
 
 /** A value as it is written in YAML flow style. */
 export function yamlValue(value: unknown): string {
@@ -77,11 +78,21 @@ function typeOf(node: JsonNode): string {
     .join(' or ');
 }
 
+/** Examples of a unit kind, for keys that give none (a per-source override of a top-level default). */
+const UNIT_EXAMPLES: Record<string, string> = { duration: '5s', size: '1MiB' };
+
 function exampleOf(node: JsonNode): unknown {
   if (node.examples?.[0] !== undefined) return node.examples[0];
   if (node.default !== undefined && node.default !== null && !(typeof node.default === 'object' && Object.keys(node.default).length === 0)) return node.default;
   if (node.enum?.[0] !== undefined) return node.enum[0];
-  return node.const;
+  if (node.const !== undefined) return node.const;
+  if (node.format !== undefined && UNIT_EXAMPLES[node.format] !== undefined) return UNIT_EXAMPLES[node.format];
+  // A union (`auto`, `none` or a mapping; a level or null): the first option that has one.
+  for (const option of node.anyOf ?? node.oneOf ?? []) {
+    const example = option.type === 'null' ? undefined : exampleOf(option);
+    if (example !== undefined) return example;
+  }
+  return undefined;
 }
 
 /** A discriminated union of objects (`auth`): options told apart by a `type` const. */

@@ -38,6 +38,9 @@ const common = {
   processing: sourceProcessingSchema,
 };
 
+/** The names of the keys every source has (docs/CONFIG.md lists them once). */
+export const COMMON_KEYS: readonly string[] = Object.keys(common);
+
 /** True for a key that was written (YAML `null` counts as not written). */
 export const isSet = (v: unknown): boolean => v !== undefined && v !== null;
 

@@ -77,7 +77,7 @@ const sizeOverride = z
     ctx.issues.push({ code: 'custom', message: result.ok ? 'must be greater than 0' : result.message, input: value, params: { hint: result.ok ? 'e.g. 256KiB' : result.hint, anchor: 'value' } });
     return z.NEVER;
   })
-  .meta({ description: maxBodyBytes.description });
+  .meta({ description: maxBodyBytes.description, format: 'size', examples: ['64KiB'] });
 fieldInfo.add(sizeOverride, { hint: 'e.g. 512KiB, 4MiB, 1GiB' });
 
 /** Top-level `processing:`: every key has its default. */
