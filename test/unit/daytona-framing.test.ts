@@ -78,11 +78,14 @@ describe('Daytona marker demux and lines', () => {
 });
 
 describe('Daytona byte-offset cursor', () => {
-  it('round-trips and rejects nonsense', () => {
+  it('round-trips and starts over from a damaged or inconsistent checkpoint', () => {
     const p: DaytonaPosition = { resume: 3, channel: 'stderr', emitted: 10, exit: 2 };
-    expect(parseCursor(serializeCursor(p))).toEqual(p);
-    expect(parseCursor('garbage')).toEqual({ resume: 0, channel: 'unknown', emitted: 0 });
-    expect(parseCursor('{"r":5,"c":"stdout","e":4}')).toEqual({ resume: 0, channel: 'unknown', emitted: 0 });
+    const stored = serializeCursor(p);
+    expect(parseCursor(stored)).toEqual(p);
+    const start = { resume: 0, channel: 'unknown', emitted: 0 };
+    for (const damaged of ['garbage', stored.slice(0, stored.length - 2), stored.slice(1)]) expect(parseCursor(damaged), damaged).toEqual(start);
+    // Resuming past what was emitted cannot be a position this cursor wrote.
+    expect(parseCursor(serializeCursor({ resume: 5, channel: 'stdout', emitted: 4 }))).toEqual(start);
   });
 
   it('restarting from any checkpoint, each connection replaying from byte 0, yields every line exactly once', () => {
