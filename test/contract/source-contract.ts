@@ -141,6 +141,34 @@ export function describeSourceContract(platform: ContractPlatform): void {
       expect(resent, `seed ${seed}`).toBeLessThanOrEqual(kills);
     }, 120_000);
 
+    it.skipIf(!platform.lineBased)('kill -9 of the real daemon while a multiline group is open: after the restart every record arrives once, none partial', async () => {
+      const r = await start();
+      const add = r.stream.appendLines!.bind(r.stream);
+      // Groups stay open until the next line that does not continue them (no timeout during the test).
+      const processing = 'processing: {multiline: {timeout: 60s}}\n';
+      const before = r.stream.append(5);
+      const head = ['Traceback (most recent call last):', '  File "agent.py", line 12, in <module>', '    main()'];
+      add(head.map((body) => ({ body, stream: 'stderr' })));
+      const first = r.spawnDaemon(processing);
+      // The entries before the traceback arrive; the traceback, read in the same replay, stays open.
+      await until(() => r.receiver.records.length >= 5, 'the entries before the traceback', WAIT_MS);
+      await settle(500);
+      expect(r.bodies()).toEqual(before);
+      first.child.kill('SIGKILL');
+      await first.exited;
+      // The platform goes on with the traceback while the daemon is down.
+      const rest = ['  File "agent.py", line 7, in main', '    raise ValueError("boom")', 'ValueError: boom'];
+      add(rest.map((body) => ({ body, stream: 'stderr' })));
+      const after = r.stream.append(5);
+      const second = r.spawnDaemon(processing);
+      const expected = [...before, [...head, ...rest].join('\n'), ...after];
+      await until(() => firstDeliveries(r).length >= expected.length, 'every record after the restart', WAIT_MS).catch(() => undefined);
+      await settle(500);
+      second.child.kill('SIGTERM');
+      expect((await second.exited).code, second.stderr()).toBe(0);
+      expect(firstDeliveries(r)).toEqual(expected);
+    }, 60_000);
+
     it('marks a refused credential, retries slowly, and delivers once it is accepted', async () => {
       const r = await start();
       r.stream.failNext(3, 401);
