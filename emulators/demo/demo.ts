@@ -177,7 +177,8 @@ export async function demoCommand(options: DemoOptions): Promise<number> {
     );
     out();
     if (dropped > 0) out(`dropped   ${String(dropped).padStart(5)} records rejected by the endpoint`);
-    const pending = read - skipped - exported - dropped;
+    // Lines merged into one record (multiline) make lines outnumber records: count only when not all was delivered.
+    const pending = delivered ? 0 : read - skipped - exported - dropped;
     if (pending > 0) out(`pending   ${String(pending).padStart(5)} records not delivered by shutdown (is the endpoint reachable?); the demo's spool went with its temporary directory`);
     if (receiver) {
       out(`the receiver decoded ${records.length} records in ${decodedRequests} request${decodedRequests === 1 ? '' : 's'}; the daemon counted ${exported} exported${records.length === exported ? '' : ' (they differ: that is a bug)'}:`);

@@ -127,7 +127,8 @@ describe('agent-log-exporter demo', () => {
     expect(stdout).toMatch(sample('agentbox-pool/browser', 'INFO', '\\[INFO\\] chromium .*k8s\\.container\\.name=browser'));
 
     // The resource of one record per platform, as decoded: what a backend groups streams by.
-    const resources = stdout.slice(stdout.indexOf('resource attributes of one record per platform'));
+    const resourcesAt = stdout.indexOf('resource attributes of one record per platform');
+    const resources = stdout.slice(resourcesAt, stdout.indexOf('\n\n', resourcesAt) >>> 0);
     expect(resources).toMatch(/^\s+foundry\s+support-agent\/s_\w+\n\s+.*service\.name=support-agent[^]*?session\.id=s_\w+/m);
     expect(resources).toMatch(/^\s+hill90\s+hill90-agents\/\S+\n\s+.*service\.name=hill90-agents[^]*?gen_ai\.agent\.id=[0-9a-f-]{36}/m);
     expect(resources).toMatch(/^\s+daytona\s+daytona-ci\/cmd-[0-9a-f]{8}\n\s+.*service\.name=daytona-ci[^]*?daytona\.command\.id=[0-9a-f-]{36}/m);
