@@ -9,7 +9,7 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { generateLines } from '../../emulators/foundry.ts';
-import { createAzureTokenProvider, FOUNDRY_SCOPE, TokenUnavailableError } from '../../src/sources/foundry/azure-token.ts';
+import { AZURE_AUTH_FIX, createAzureTokenProvider, CREDENTIALS_TRIED, FOUNDRY_SCOPE, TokenUnavailableError } from '../../src/sources/foundry/azure-token.ts';
 import type { Spawned } from '../helpers/cli.ts';
 import { foundryConfigYaml, startRig, type Rig } from '../helpers/harness.ts';
 import { until } from '../helpers/until.ts';
@@ -102,6 +102,8 @@ describe('Foundry auth azure with the real CLI', () => {
     expect(failures).toHaveLength(1);
     expect(failures[0]).toContain(`no Entra ID token for ${FOUNDRY_SCOPE}`);
     expect(failures[0]).not.toContain('\\n');
+    // One line that names what was tried and what to do.
+    for (const words of ['workload identity', 'managed identity', 'Azure CLI', '`az login`', 'AZURE_CLIENT_ID', 'AZURE_TENANT_ID', 'AZURE_FEDERATED_TOKEN_FILE']) expect(failures[0]).toContain(words);
     await stopCleanly(daemon);
     expect(daemon.stderr()).not.toContain(IDENTITY_HEADER);
   }, 60_000);
@@ -144,6 +146,8 @@ describe('the token cache', () => {
     clock.now += 61 * 60_000; // t2 expired
     const error = await tokens.getToken(signal).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TokenUnavailableError);
-    expect((error as Error).message).toBe(`no Entra ID token for ${FOUNDRY_SCOPE}: ManagedIdentityCredential: Authentication failed. More lines and more`);
+    expect((error as Error).message).toBe(
+      `no Entra ID token for ${FOUNDRY_SCOPE}: tried ${CREDENTIALS_TRIED}; none gave one (ManagedIdentityCredential: Authentication failed.). Fix: ${AZURE_AUTH_FIX}`,
+    );
   });
 });

@@ -12,10 +12,18 @@ import { SourceError } from '../../errors.ts';
 
 export const FOUNDRY_SCOPE = 'https://ai.azure.com/.default';
 
+/** The credential kinds DefaultAzureCredential tries, in its order. */
+export const CREDENTIALS_TRIED =
+  'environment (AZURE_CLIENT_ID with AZURE_CLIENT_SECRET or a certificate), workload identity, managed identity, Azure CLI, Azure PowerShell, Azure Developer CLI';
+
+/** What a person can do about it, on a workstation, in a cluster, on Azure compute. */
+export const AZURE_AUTH_FIX =
+  'on a workstation run `az login`; in Kubernetes use workload identity (AZURE_CLIENT_ID, AZURE_TENANT_ID and AZURE_FEDERATED_TOKEN_FILE, set by the webhook on a labelled pod whose service account is annotated); on Azure compute assign a managed identity with access to the project';
+
 /** No token could be obtained; the message is one line and never holds a token. */
 export class TokenUnavailableError extends SourceError {
   constructor(reason: string) {
-    super('TOKEN_UNAVAILABLE', `no Entra ID token for ${FOUNDRY_SCOPE}: ${reason}`);
+    super('TOKEN_UNAVAILABLE', `no Entra ID token for ${FOUNDRY_SCOPE}: tried ${CREDENTIALS_TRIED}; none gave one (${reason}). Fix: ${AZURE_AUTH_FIX}`);
     this.name = 'TokenUnavailableError';
   }
 }
@@ -36,10 +44,16 @@ interface Cached {
   renewAt: number;
 }
 
-/** The credential's message condensed to its first lines (they chain one sentence per credential tried). */
+/**
+ * The credential's message condensed to one sentence: the chain writes a paragraph per credential
+ * tried (with the IMDS probe's details); the kinds are named by the message itself.
+ */
 function reasonOf(error: unknown): string {
   const text = error instanceof Error ? error.message : String(error);
-  return clip(text.split('\n').map((l) => l.trim()).filter(Boolean).slice(0, 3).join(' '), 500);
+  const lines = text.split('\n').map((l) => l.trim()).filter(Boolean);
+  // ChainedTokenCredential: "… Summary of errors:" then "EnvironmentCredential: …" per credential.
+  const first = lines.find((l) => /^[A-Za-z]+Credential: /.test(l)) ?? lines[0] ?? 'no reason given';
+  return clip(first, 200);
 }
 
 export function createAzureTokenProvider(options: AzureTokenOptions = {}): TokenProvider {
