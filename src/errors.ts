@@ -16,6 +16,7 @@ export type ErrorCode =
   | 'TELEMETRY_LISTEN'
   | 'DAEMON_UNREACHABLE'
   | 'STATE'
+  | 'STATE_DIR_IN_USE'
   | 'QUEUE_CLOSED'
   | 'PLATFORM'
   | 'TOKEN_REFUSED'
@@ -66,7 +67,7 @@ export class RuntimeError extends AppError {
 
 /** The daemon's own state (storage.dir, state.db, the delivery queue) cannot be used as asked. */
 export class StateError extends AppError {
-  readonly code: 'STATE' | 'QUEUE_CLOSED';
+  readonly code: 'STATE' | 'STATE_DIR_IN_USE' | 'QUEUE_CLOSED';
   constructor(message: string, code: StateError['code'] = 'STATE') {
     super(message);
     this.name = 'StateError';

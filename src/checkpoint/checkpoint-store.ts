@@ -37,6 +37,14 @@ export class CheckpointStore {
     transaction(this.#db, () => this.putMany(checkpoints));
   }
 
+  /** Source names that have checkpoints (a stream key starts with its source's name), with their stream counts. */
+  sources(): Map<string, number> {
+    const rows = this.#db
+      .prepare("SELECT CASE WHEN instr(stream, '/') > 0 THEN substr(stream, 1, instr(stream, '/') - 1) ELSE stream END AS source, COUNT(*) AS n FROM checkpoints GROUP BY source ORDER BY source")
+      .all() as { source: string; n: number }[];
+    return new Map(rows.map((r) => [r.source, Number(r.n)]));
+  }
+
   list(prefix?: string): CheckpointRow[] {
     const rows = this.#db.prepare('SELECT stream, cursor, updated_at FROM checkpoints ORDER BY stream').all() as {
       stream: string;

@@ -111,15 +111,22 @@ checkpoints, so it can run beside the daemon.`,
   },
   {
     name: 'checkpoints',
-    usage: ['checkpoints list [STREAM] [--config FILE]', 'checkpoints reset [STREAM] [--config FILE]'],
-    summary: 'show where each stream stands, or forget a checkpoint',
-    description: `list: each stream's stored position in storage.dir/state.db. reset: forget the checkpoints
-of one stream, of every stream of a source, or (without STREAM) of all, so those streams start
-from the beginning on the next run.
-Stop the daemon first. Needs only storage.dir from the config (secrets may be unset).`,
-    options: [CONFIG],
-    maxArguments: 2,
-    examples: ['agent-log-exporter checkpoints list', 'agent-log-exporter checkpoints reset support-agent'],
+    usage: ['checkpoints list [NAME] [--json] [--config FILE]', 'checkpoints reset NAME | --all [--config FILE]', 'checkpoints move OLD NEW [--config FILE]'],
+    summary: 'where each stream stands; forget checkpoints; carry a renamed source\'s place',
+    description: `list: per stream, the platform position in words, the newest record's time and its age
+(--json for machines); checkpoints of sources no longer in the config are marked orphaned.
+reset: forget the checkpoints of one stream or of every stream of a source (--all: every one),
+so those streams start from the beginning on the next run; an unknown name is refused (exit 2).
+move: a renamed source keeps its place: its checkpoints and spooled batches go to the new name.
+reset and move are refused (exit 1) while a daemon runs on storage.dir; list and tail are not.
+Needs only storage.dir and the source names from the config (secrets may be unset).`,
+    options: [
+      CONFIG,
+      { name: 'json', type: 'boolean', description: 'list: one JSON document' },
+      { name: 'all', type: 'boolean', description: 'reset: every checkpoint' },
+    ],
+    maxArguments: 3,
+    examples: ['agent-log-exporter checkpoints list', 'agent-log-exporter checkpoints reset support-agent', 'agent-log-exporter checkpoints move support support-agent'],
   },
   {
     name: 'demo',

@@ -19,6 +19,8 @@ const EXIT_BY_CODE: Record<ErrorCode, number> = {
   TELEMETRY_LISTEN: EXIT_FATAL,
   DAEMON_UNREACHABLE: EXIT_FATAL,
   STATE: EXIT_FATAL,
+  // Another process holds storage.dir: nothing wrong with what was typed; works once it stopped.
+  STATE_DIR_IN_USE: EXIT_FATAL,
   QUEUE_CLOSED: EXIT_FATAL,
   PLATFORM: EXIT_FATAL,
   TOKEN_REFUSED: EXIT_FATAL,

@@ -65,7 +65,7 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'checkpoints': {
       const { checkpointsCommand } = await import('./checkpoints.ts');
-      return checkpointsCommand(args[0], args[1], configPath, process.env, out);
+      return checkpointsCommand(args, { all: values.all === true, json: values.json === true }, configPath, process.env, out);
     }
     case 'tail': {
       const stop = stopOnSignals();

@@ -6,6 +6,7 @@
  */
 import type { Config } from '../config/schema.ts';
 import { collectSecretValues, redactText } from '../config/redact.ts';
+import { acquireStateLock, type StateLock } from '../checkpoint/state-lock.ts';
 import { startDaemon, type Daemon } from '../lifecycle/daemon.ts';
 import { startProgress } from '../lifecycle/progress.ts';
 import { createReloader } from '../lifecycle/reload.ts';
@@ -28,20 +29,29 @@ export async function runCommand(configPath: string, env: NodeJS.ProcessEnv): Pr
   const events = new Events(logger, metrics);
   const health = createHealth();
 
+  // Before the port: a second daemon on this storage.dir is told so (a StateError, exit 1), not that the port is taken.
+  const lock: StateLock = acquireStateLock(config.storage.dir, 'run');
+
   // Bound first: probes answer 503 while the daemon starts, and a port in use stops the start.
   let server: TelemetryServer | undefined;
   if (config.server.listen !== '') {
     // A port in use is a RuntimeError (TELEMETRY_LISTEN): exit 1 with its message.
     const redact = (text: string): string => redactText(text, secrets.values());
-    server = await startTelemetryServer({ listen: config.server.listen, health, metrics, events, redact });
+    try {
+      server = await startTelemetryServer({ listen: config.server.listen, health, metrics, events, redact });
+    } catch (error) {
+      lock.release();
+      throw error;
+    }
     events.serverListening(server.url);
   }
 
   let fail: (reason: string) => void = () => undefined;
   let daemon: Daemon;
   try {
-    daemon = startDaemon(config, { logger, events, onFatal: (reason) => fail(reason) });
+    daemon = startDaemon(config, { logger, events, lock, onFatal: (reason) => fail(reason) });
   } catch (error) {
+    lock.release();
     await server?.close();
     throw new RuntimeError('START_FAILED', `cannot start: ${(error as Error).message}`);
   }

@@ -6,6 +6,7 @@ import { formatPath, type ConfigIssue } from './issues.ts';
 import { applyOtelEnv } from './otel-env.ts';
 import { withSourceProcessing } from '../processing/source-settings.ts';
 import { collectSecretValues, isSecretPath, redactText } from './redact.ts';
+import { controlCharIssues } from './control-chars.ts';
 import { secretFileIssues } from './secret-files-check.ts';
 import { configSchema, type Config, type ParsedConfig } from './schema.ts';
 import { offsetOf, pathAt } from './yaml-positions.ts';
@@ -83,7 +84,7 @@ export function parseConfigText(text: string, fileName: string, env: Env, option
       const { config, issues } = applyOtelEnv(withSourceProcessing(validated.config), env);
       // Checks beyond the schema (what this build can run, files it must read), placed like the rest.
       // Secret files are read now (commands that need no secrets skip them), so a wrong path fails fast.
-      if (issues.length === 0 && options.secretsOptional !== true) issues.push(...secretFileIssues(config));
+      if (issues.length === 0 && options.secretsOptional !== true) issues.push(...secretFileIssues(config), ...controlCharIssues(config));
       if (issues.length === 0) issues.push(...(options.check?.(config) ?? []));
       if (issues.length === 0) return { ok: true, config };
       for (const i of issues) found.push(locate(doc, { ...i, anchor: 'value' }));

@@ -26,7 +26,19 @@ export interface DeliveryQueue {
   ack(batch: QueuedBatch): void;
   /** Bytes and records waiting. */
   size(): { bytes: number; records: number; batches: number };
+  /** Whether hand-offs wait for room right now, and why (for /readyz). */
+  pressure?(): QueuePressure;
   close(): void;
+}
+
+/**
+ * `spool_full`: `spool.max_bytes` reached; `disk_full`: the volume under `storage.dir` has no room
+ * for the next batch. Either way the sources are paused (backpressure) and nothing is dropped.
+ */
+export interface QueuePressure {
+  state: 'ok' | 'spool_full' | 'disk_full';
+  since?: string;
+  detail?: string;
 }
 
 /** The queue was closed (shutdown): a hand-off that did not happen stays un-checkpointed. */

@@ -1,6 +1,8 @@
 /**
  * What an OTLP/HTTP response means for the batch (DESIGN §5), as a closed union.
  * Retryable: network errors, 408, 429, 5xx (with Retry-After as a minimum wait).
+ * Auth refused: 401, 403, or a header the HTTP client will not send — retried slowly, never
+ * dropped (a credential gets fixed or rotated; the records must still be there then).
  * Permanent: any other non-2xx. Success may carry a partial_success rejected count.
  */
 import protobuf from 'protobufjs/minimal.js';
@@ -10,6 +12,7 @@ import { parseRetryAfter } from '../util/retry-after.ts';
 export type ExportOutcome =
   | { status: 'success'; rejected: number; message?: string }
   | { status: 'retryable'; code: string; retryAfterMs?: number; detail: string }
+  | { status: 'auth_failed'; code: string; detail: string }
   | { status: 'failure'; code: string; detail: string };
 
 interface PartialSuccess {
@@ -68,6 +71,7 @@ export function classifyResponse(
   const contentType = String(headers['content-type'] ?? '');
   if (status >= 200 && status < 300) return { status: 'success', ...rejectedFrom(body, contentType) };
   const detail = errorDetail(body, contentType);
+  if (status === 401 || status === 403) return { status: 'auth_failed', code: String(status), detail };
   // Only "other 4xx" are permanent (DESIGN §5). A 3xx is not followed (a redirect of a POST with a
   // body would be a guess) and not dropped either: it is retried and logged until someone fixes the URL.
   if (status >= 400 && status < 500 && status !== 408 && status !== 429) return { status: 'failure', code: String(status), detail };

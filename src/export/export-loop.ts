@@ -28,6 +28,8 @@ export interface ExportLoopOptions {
 }
 
 export interface ExporterStatus {
+  /** `connected`: no failure since the last success (or none yet); `retrying`; `auth_failed`: 401/403 or a refused header. */
+  state: 'connected' | 'retrying' | 'auth_failed';
   lastSuccessAt?: string;
   lastFailureAt?: string;
   lastFailure?: string;
@@ -37,7 +39,7 @@ export interface ExporterStatus {
 export class ExportLoop {
   readonly #options: ExportLoopOptions;
   readonly #abort = new AbortController();
-  readonly #status: ExporterStatus = { inFlight: false };
+  readonly #status: ExporterStatus = { state: 'connected', inFlight: false };
   #running: Promise<void> | undefined;
 
   constructor(options: ExportLoopOptions) {
@@ -94,6 +96,7 @@ export class ExportLoop {
         events.exportRequest(code, (performance.now() - started) / 1000);
         if (outcome.status === 'success') {
           backoff.reset();
+          this.#status.state = 'connected';
           this.#status.lastSuccessAt = new Date().toISOString();
           if (!(await this.#ack(batch, signal))) return;
           events.recordsExported(batch.bySource);
@@ -116,8 +119,16 @@ export class ExportLoop {
           events.recordsDropped(batch.bySource, 'rejected', `${outcome.code}: ${outcome.detail}`);
           break;
         }
-        const waitMs = backoff.next(outcome.retryAfterMs ?? 0);
-        events.exportRetry(outcome.code, waitMs, outcome.detail);
+        let waitMs: number;
+        if (outcome.status === 'auth_failed') {
+          this.#status.state = 'auth_failed';
+          waitMs = backoff.next();
+          events.exportAuthFailed(outcome.code, waitMs, outcome.detail);
+        } else {
+          this.#status.state = 'retrying';
+          waitMs = backoff.next(outcome.retryAfterMs ?? 0);
+          events.exportRetry(outcome.code, waitMs, outcome.detail);
+        }
         if (!(await sleep(waitMs, signal))) return;
       }
     }

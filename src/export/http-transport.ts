@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { createAgent, httpRequest } from '../util/http-request.ts';
 import type { QueuedBatch } from '../delivery/queue.ts';
 import { classifyResponse, type ExportOutcome } from './classify.ts';
+import { classifyNetworkError, isRejectedHeader } from './network-error-class.ts';
 
 export interface TransportOptions {
   endpoint: string;
@@ -50,8 +51,10 @@ export function createHttpTransport(options: TransportOptions): Transport {
         const body = await response.body.bytes();
         return classifyResponse(response.statusCode, response.headers, body);
       } catch (error) {
-        const err = error as { code?: string; name?: string; message?: string };
-        return { status: 'retryable', code: err.code ?? err.name ?? 'network_error', detail: err.message ?? String(error) };
+        const detail = (error as { message?: string }).message ?? String(error);
+        // Never the value: a header the client refuses may hold a token.
+        if (isRejectedHeader(error)) return { status: 'auth_failed', code: 'invalid_header', detail: 'a header value was refused by the HTTP client (a newline or another control character in it?)' };
+        return { status: 'retryable', code: classifyNetworkError(error), detail };
       }
     },
     close() {

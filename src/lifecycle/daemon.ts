@@ -6,6 +6,8 @@
 import type { Config, SourceConfig } from '../config/schema.ts';
 import { CheckpointStore } from '../checkpoint/checkpoint-store.ts';
 import { openDatabase, type Database } from '../checkpoint/database.ts';
+import { createOrphanReporter } from '../checkpoint/orphans.ts';
+import { acquireStateLock, type StateLock } from '../checkpoint/state-lock.ts';
 import { Spool } from '../delivery/spool.ts';
 import { createCodec } from '../mapping/encoder.ts';
 import { ExportLoop, type ExporterStatus } from '../export/export-loop.ts';
@@ -15,7 +17,7 @@ import { sourceMapping } from '../mapping/mapper.ts';
 import { effectiveMemoryLimit, exposeGc, MemoryLimiter, type MemoryStatus } from '../delivery/memory-limiter.ts';
 import { MemoryQueue } from '../delivery/memory-queue.ts';
 import { Pipeline } from '../delivery/pipeline.ts';
-import type { DeliveryQueue, QueuedBatch } from '../delivery/queue.ts';
+import type { DeliveryQueue, QueuedBatch, QueuePressure } from '../delivery/queue.ts';
 import { createSource } from '../sources/registry.ts';
 import { lineStageFor } from '../processing/create-line-stage.ts';
 import { SourceRunner, type SourceStatus } from '../sources/source-runner.ts';
@@ -35,6 +37,8 @@ export interface DaemonDeps {
   timing?: SupervisorTiming;
   /** Called when a part of the pipeline cannot go on (e.g. the state database fails for good). */
   onFatal?(reason: string): void;
+  /** The lock on storage.dir, when the caller took it already (`run` does, before binding its port). Released at shutdown. */
+  lock?: StateLock;
 }
 
 export interface DaemonStatus {
@@ -44,6 +48,8 @@ export interface DaemonStatus {
   exporter: ExporterStatus & { queuedBatches: number; queuedRecords: number; queuedBytes: number };
   /** Per source: platform time (ms) of the newest record the endpoint accepted in this process's life. */
   newestExportedMs: Record<string, number>;
+  /** Whether hand-offs wait for room (spool at max_bytes, volume full). */
+  storage: QueuePressure;
 }
 
 /** A change of the running sources, decided by the reload module. */
@@ -81,11 +87,21 @@ export function startDaemon(config: Config, deps: DaemonDeps): Daemon {
   // Build every source first: a source that cannot be created fails the start, before any I/O.
   const built = config.sources.map((s) => ({ config: s, source: createSource(s, { logger, events }) }));
 
-  const db: Database = openDatabase(config.storage.dir);
+  // One daemon per storage.dir: a second one is refused here, before it touches the database.
+  const lock = deps.lock ?? acquireStateLock(config.storage.dir, 'run');
+  let db: Database;
+  try {
+    db = openDatabase(config.storage.dir);
+  } catch (error) {
+    lock.release();
+    throw error;
+  }
   const checkpoints = new CheckpointStore(db);
   const inner: DeliveryQueue = config.storage.spool.enabled
-    ? new Spool(db, checkpoints, config.storage.spool.max_bytes)
+    ? new Spool(db, checkpoints, config.storage.spool.max_bytes, { dir: config.storage.dir, events })
     : new MemoryQueue(checkpoints, config.storage.spool.max_bytes);
+  const reportOrphans = createOrphanReporter(checkpoints, events);
+  reportOrphans(config.sources.map((s) => s.name));
   // Batches spooled by an earlier run are acknowledged first; the lag ledger skips them.
   const lag = createExportLag(inner.size().batches);
   const recovery = announceSpoolRecovery(inner.size(), events);
@@ -167,6 +183,7 @@ export function startDaemon(config: Config, deps: DaemonDeps): Daemon {
         memory: limiter?.status(),
         // Only running sources: a removed source's lag would otherwise grow forever.
         newestExportedMs: Object.fromEntries(Object.entries(lag.newest()).filter(([name]) => running.has(name))),
+        storage: queue.pressure?.() ?? { state: 'ok' },
       };
     },
     sourceConfigs() {
@@ -187,6 +204,7 @@ export function startDaemon(config: Config, deps: DaemonDeps): Daemon {
       for (const runner of leaving) events.sourceStopped(runner.name);
       if (stopping) return false;
       for (const { config: sourceConfig, source } of next) launch(sourceConfig, source, change.resource);
+      reportOrphans(running.keys());
       return true;
     },
     shutdown(timeoutMs) {
@@ -202,6 +220,7 @@ export function startDaemon(config: Config, deps: DaemonDeps): Daemon {
         const delivered = (await exporter.drain(deadline)) && batcher.pending() === 0;
         await exporter.stop();
         db.close();
+        lock.release();
         const left = queue.size();
         events.daemonStopped(delivered, left);
         return delivered;
@@ -235,6 +254,7 @@ function observeAcks(queue: DeliveryQueue, onAck: (batch: QueuedBatch) => void):
       onAck(batch);
     },
     size: () => queue.size(),
+    pressure: () => queue.pressure?.() ?? { state: 'ok' },
     close: () => queue.close(),
   };
 }

@@ -153,6 +153,34 @@ export class Events {
     this.logger.warn({ event: 'export.retry', code, delay_ms: Math.round(delayMs), detail }, 'export failed; retrying');
   }
 
+  /** The endpoint refused the credentials (or the client refused a header): warn once a minute, keep the batch. */
+  exportAuthFailed(code: string, delayMs: number, detail: string): void {
+    if (this.#authLimiter.allow('exporter')) {
+      this.logger.warn(
+        { event: 'export.auth_failed', code, delay_ms: Math.round(delayMs), detail },
+        'the OTLP endpoint refused the credentials (check exporter.headers); batches are kept and retried',
+      );
+    }
+  }
+
+  /** The volume under storage.dir has no room for the next batch: the sources pause (logged once per outage by the spool). */
+  storageFull(fields: { dir?: string; file: string; reason: string; free_bytes?: number; spooled_batches: number }): void {
+    this.logger.warn({ event: 'storage.full', ...fields }, 'the volume of storage.dir is full: sources paused until the exporter delivers and frees space (nothing is dropped)');
+  }
+
+  storageDrained(dir: string | undefined): void {
+    this.logger.info({ event: 'storage.drained', dir }, 'the spool is empty again after the volume was full');
+  }
+
+  /** Checkpoints of sources not in the config (a rename starts over under the new name). */
+  checkpointsOrphaned(orphans: ReadonlyMap<string, number>): void {
+    this.logger.warn(
+      { event: 'checkpoints.orphaned', sources: [...orphans.keys()], streams: Object.fromEntries(orphans) },
+      'checkpoints of sources that are not in the config: a renamed source starts over under its new name. ' +
+        'To keep its place, stop the daemon and run `agent-log-exporter checkpoints move OLD NEW`; `checkpoints reset OLD` removes them',
+    );
+  }
+
   reconnect(source: string, stream: string, reason: string, delayMs: number): void {
     this.#count('agentlog_reconnects_total', { source });
     this.logger.info({ event: 'stream.reconnect', source, stream, reason, delay_ms: Math.round(delayMs) }, 'stream disconnected; reconnecting');

@@ -11,6 +11,8 @@ export type Phase = 'starting' | 'running' | 'stopping';
 export interface ReadinessStatus {
   sources: Record<string, { state: string; streams: { key: string; state: string; detail?: string }[] }>;
   exporter: {
+    /** connected | retrying | auth_failed */
+    state?: string;
     lastSuccessAt?: string;
     lastFailureAt?: string;
     lastFailure?: string;
@@ -20,6 +22,8 @@ export interface ReadinessStatus {
     queuedBytes: number;
   };
   memory?: { limited: boolean; rssBytes: number; softBytes: number; limitBytes: number };
+  /** Whether hand-offs wait for room: ok | spool_full | disk_full (sources paused while not ok). */
+  storage?: { state: string; since?: string; detail?: string };
 }
 
 export interface ReadinessAnswer {
@@ -28,6 +32,7 @@ export interface ReadinessAnswer {
     status: Phase;
     sources: ReadinessStatus['sources'];
     exporter: {
+      state: string | null;
       last_success: string | null;
       last_failure: string | null;
       last_failure_reason: string | null;
@@ -38,6 +43,7 @@ export interface ReadinessAnswer {
     } | null;
     /** memory_limit: null without one. Held back (limited) does not make the daemon unready: it catches up once memory falls. */
     memory: { limited: boolean; rss_bytes: number; soft_bytes: number; limit_bytes: number } | null;
+    storage: { state: string; since: string | null; detail: string | null } | null;
   };
 }
 
@@ -71,6 +77,7 @@ export function createHealth(): Health {
           sources: status?.sources ?? {},
           exporter: e
             ? {
+                state: e.state ?? null,
                 last_success: e.lastSuccessAt ?? null,
                 last_failure: e.lastFailureAt ?? null,
                 last_failure_reason: e.lastFailure ?? null,
@@ -83,6 +90,7 @@ export function createHealth(): Health {
           memory: status?.memory
             ? { limited: status.memory.limited, rss_bytes: status.memory.rssBytes, soft_bytes: status.memory.softBytes, limit_bytes: status.memory.limitBytes }
             : null,
+          storage: status?.storage ? { state: status.storage.state, since: status.storage.since ?? null, detail: status.storage.detail ?? null } : null,
         },
       };
     },

@@ -72,7 +72,7 @@ describe('validate --check', () => {
     writeFileSync(unreachable, demoConfigYaml({ ...platforms.endpoints, otlpEndpoint: `http://127.0.0.1:${port}/v1/logs`, storageDir: join(dir, 'data') }));
     const r = await runCliAsync(['validate', '--check', '--timeout', '8s', '--config', unreachable], platforms.secrets);
     expect(r.status).toBe(1);
-    expect(r.stdout).toContain(`exporter http://127.0.0.1:${port}/v1/logs (http/protobuf): unreachable (ECONNREFUSED)`);
+    expect(r.stdout).toContain(`exporter http://127.0.0.1:${port}/v1/logs (http/protobuf): unreachable (connection_refused)`);
 
     const broken = join(dir, 'broken.yaml');
     writeFileSync(broken, 'sources: []\n');

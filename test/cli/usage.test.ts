@@ -52,7 +52,7 @@ describe('slips', () => {
     [['my.yaml'], /unknown command "my\.yaml"; a config file goes after --config: agent-log-exporter run --config my\.yaml/],
     [['run', '--confg', 'x.yaml'], /unknown option --confg for run; did you mean --config\?/],
     [['validate', '--chekc'], /unknown option --chekc for validate; did you mean --check\?/],
-    [['run', '--json'], /--json is an option of tail, not of run/],
+    [['run', '--json'], /--json is an option of tail and checkpoints, not of run/],
     [['validate', '--config'], /option --config needs a value: --config FILE\./],
     [['validate', '--config', '--check'], /option --config needs a value: --config FILE\./],
     [['validate', '--check=yes'], /option --check takes no value/],

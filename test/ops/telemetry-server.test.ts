@@ -38,7 +38,7 @@ describe('telemetry server', () => {
     expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     const starting = await get(`${server.url}/readyz`);
     expect(starting.status).toBe(503);
-    expect(JSON.parse(starting.text)).toEqual({ status: 'starting', sources: {}, exporter: null, memory: null });
+    expect(JSON.parse(starting.text)).toEqual({ status: 'starting', sources: {}, exporter: null, memory: null, storage: null });
     expect((await get(`${server.url}/healthz`)).status).toBe(200);
 
     health.setStatusProvider(() => STATUS);
@@ -48,8 +48,9 @@ describe('telemetry server', () => {
     expect(JSON.parse(running.text)).toEqual({
       status: 'running',
       sources: STATUS.sources,
-      exporter: { last_success: '2026-01-01T00:00:00.000Z', last_failure: null, last_failure_reason: null, in_flight: false, queued_batches: 0, queued_records: 0, queued_bytes: 0 },
+      exporter: { state: null, last_success: '2026-01-01T00:00:00.000Z', last_failure: null, last_failure_reason: null, in_flight: false, queued_batches: 0, queued_records: 0, queued_bytes: 0 },
       memory: null,
+      storage: null,
     });
     health.setPhase('stopping');
     expect((await get(`${server.url}/readyz`)).status).toBe(503);
