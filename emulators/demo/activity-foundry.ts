@@ -82,7 +82,7 @@ function* sessionSteps(index: number): Generator<Step> {
     if (index === 0 && request % 9 === 1) {
       lines.push(err(`DEBUG:httpx:> POST https://api.openai.com/v1/responses Authorization: Bearer ${DEMO_API_KEY}`));
     }
-    if (index === 1 && request % 12 === 6) {
+    if (index === 1 && request % 12 === 1) {
       const { trace, span } = traceIds(index, request);
       lines.push(out(JSON.stringify({ level: 'warning', logger: 'agent.memory', message: 'history truncated to 32 turns', trace_id: trace, span_id: span })));
     }

@@ -184,10 +184,10 @@ export async function demoCommand(options: DemoOptions): Promise<number> {
       out(`the receiver decoded ${records.length} records in ${decodedRequests} request${decodedRequests === 1 ? '' : 's'}; the daemon counted ${exported} exported${records.length === exported ? '' : ' (they differ: that is a bug)'}:`);
       for (const line of decodedReport(DEMO_SOURCES, records, palette)) out(line);
       out();
-      for (const line of resourceReport(DEMO_SOURCES, records, palette)) out(line);
       const processed = processingReport(records, palette);
-      if (processed.length > 0) out();
       for (const line of processed) out(line);
+      if (processed.length > 0) out();
+      for (const line of resourceReport(DEMO_SOURCES, records, palette)) out(line);
     } else if (exported > 0) {
       out(`Look for deployment.environment.name=demo at your backend: service.name is the source name, one OTLP resource per stream.`);
     }
