@@ -268,3 +268,56 @@ describe('AgentBox window cursor, differential', () => {
     }
   });
 });
+
+describe('AgentBox window cursor, checkpoints inside a window', () => {
+  /**
+   * The hand-off gives the cursor's checkpoint after any line of a window (a slice of MAX_EMIT
+   * lines, or the line before an open multiline group): a restart from it must go on with exactly
+   * the lines after that one.
+   */
+  function crashInside(seed: number, o: { n: number; skewMs: number; texts: number }): { log: Line[]; delivered: Line[] } {
+    const random = createRandom(seed);
+    const log: Line[] = [];
+    const delivered: Line[] = [];
+    let cursor = WindowCursor.parse(undefined).cursor;
+    let clock = 0;
+    let crashed = false;
+    for (let round = 0; round < 150; round++) {
+      // Right after a crash the daemon restarts before new lines push the rest of the window out
+      // (more than `lines` lines while it is down is a gap, inside a window or not).
+      for (let i = crashed ? 0 : Math.floor(random() * (o.n + 1)); i > 0; i--) {
+        if (random() < 0.5) clock += 10;
+        const skew = random() < 0.3 ? Math.floor(random() * (o.skewMs + 1)) : 0;
+        const text = o.texts > 0 ? `t${Math.floor(random() * o.texts)}` : `line ${log.length}`;
+        log.push({ time: at(Math.max(0, clock - skew) / 1000), text });
+      }
+      let lines = cursor.requestLines(o.n);
+      let window = log.slice(Math.max(0, log.length - lines));
+      while (cursor.needsWiderWindow(window.map(entry), lines)) {
+        lines *= 2;
+        window = log.slice(Math.max(0, log.length - lines));
+      }
+      const take = cursor.window(window.map(entry), lines);
+      expect(take.gap).toBe(false);
+      // A crash after a random number of lines of this window (sometimes none of them, sometimes all).
+      const crashAfter = random() < 0.4 ? Math.floor(random() * (window.length + 1)) : window.length;
+      for (let i = 0; i < crashAfter; i++) if (take.next()) delivered.push(window[i]!);
+      crashed = crashAfter < window.length;
+      if (crashed) cursor = WindowCursor.parse(cursor.serialize()).cursor;
+    }
+    // The log stops growing: polls until nothing is new.
+    for (let i = 0; i < 3; i++) delivered.push(...poll(cursor, log, o.n).fresh);
+    return { log, delivered };
+  }
+
+  it.each([
+    { n: 5, skewMs: 0, texts: 0 },
+    { n: 20, skewMs: 50, texts: 0 },
+    { n: 5, skewMs: 0, texts: 2 },
+  ])('every line exactly once: window $n, skew $skewMs ms, $texts distinct texts', (o) => {
+    for (let seed = 1; seed <= 40; seed++) {
+      const { log, delivered } = crashInside(seed, o);
+      expect(delivered.map((l) => `${l.time} ${l.text}`), `seed ${seed}`).toEqual(log.map((l) => `${l.time} ${l.text}`));
+    }
+  });
+});
