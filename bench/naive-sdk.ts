@@ -80,4 +80,16 @@ async function listSessions(): Promise<{ id: string; version: string }[]> {
 }
 
 const targets = values.session ? [{ id: values.session, version: values.version ?? '' }] : await listSessions();
-await Promise.all(targets.map((t) => follow(t.version, t.id)));
+/** A dropped connection (e.g. a pooled socket the server closed) is retried after a second, as anyone would. */
+async function followForever(version: string, session: string): Promise<void> {
+  for (;;) {
+    try {
+      await follow(version, session);
+    } catch {
+      // reconnect below
+    }
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+  }
+}
+
+await Promise.all(targets.map((t) => followForever(t.version, t.id)));

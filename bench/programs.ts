@@ -106,7 +106,9 @@ export function startProgram(name: ProgramName, t: Target, naiveJs: string): Run
   let args: string[];
   if (name === 'daemon' || name === 'daemon-processing-off') {
     const config = join(t.dir, 'config.yaml');
-    writeFileSync(config, daemonConfig(t, name === 'daemon-processing-off' ? PROCESSING_OFF : ''));
+    // BENCH_MEMORY_LIMIT=128MiB runs the daemon with that memory_limit.
+    const memoryLimit = process.env.BENCH_MEMORY_LIMIT ? `memory_limit: ${process.env.BENCH_MEMORY_LIMIT}\n` : '';
+    writeFileSync(config, daemonConfig(t, (name === 'daemon-processing-off' ? PROCESSING_OFF : '') + memoryLimit));
     // BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=.bench/prof" profiles the daemon.
     args = [...entrypointFlags(), ...nodeArgs('BENCH_NODE_ARGS'), daemonMain, 'run', '--config', config];
   } else {
