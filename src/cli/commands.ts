@@ -131,8 +131,8 @@ Needs only storage.dir and the source names from the config (secrets may be unse
   {
     name: 'demo',
     usage: ['demo [--duration D] [--otlp-endpoint URL] [--keep] [--emulators-only]'],
-    summary: 'the pipeline on built-in emulators of all four platforms; no account needed',
-    description: `Starts loopback emulators of Foundry, Hill90, Daytona and AgentBox with scripted agent
+    summary: 'the pipeline on built-in emulators of every platform; no account needed',
+    description: `Starts a loopback emulator of every platform with scripted agent
 activity and a loopback OTLP receiver, runs the real daemon on them and shows the flow. Runs
 from a checkout of the repository (an installed package does not carry the emulators).`,
     options: [

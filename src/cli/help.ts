@@ -1,4 +1,5 @@
 /** Help texts, printed from the command table: the overview and each command's own page. */
+import { PLATFORMS } from '../sources/registry.ts';
 import { VERSION } from '../version.ts';
 import { COMMANDS, GLOBAL_OPTIONS, SIGNALS_TEXT, type CommandSpec, type OptionSpec } from './commands.ts';
 
@@ -12,10 +13,13 @@ function optionLines(options: OptionSpec[]): string[] {
 
 export function overviewHelp(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length)) + 2;
+  const typeWidth = Math.max(...PLATFORMS.map((p) => p.type.length)) + 2;
   return `${NAME} ${VERSION}
-Ships the console logs and events of AI-agent sandboxes (Azure AI Foundry, Hill90,
-Daytona, AgentBox) to an OpenTelemetry endpoint over OTLP/HTTP, resuming exactly
-where each stream stopped.
+Ships the console logs and events of AI-agent sandboxes to an OpenTelemetry endpoint
+over OTLP/HTTP, resuming exactly where each stream stopped.
+
+Platforms (a source's type:):
+${PLATFORMS.map((p) => `  ${p.type.padEnd(typeWidth)}${p.title}`).join('\n')}
 
 Usage: ${NAME} [COMMAND] [OPTIONS]
 

@@ -5,8 +5,8 @@
  * state.db is opened, created or changed; checkpoints stay where `run` left them), so it
  * needs no reachable exporter and can run next to the daemon.
  *
- * Where it starts: what each platform replays on connect (Foundry: the session's log so far;
- * Hill90: the last `tail` events; Daytona: the command's whole log; AgentBox: the last `lines`
+ * Where it starts: what each platform replays on connect (its descriptor's `replay`, listed per
+ * platform in docs/CONFIG.md; e.g. Foundry: the session's log so far, AgentBox: the last `lines`
  * lines of each container), then live lines. Stops on Ctrl-C/SIGTERM (exit 0).
  */
 import type { Config } from '../config/schema.ts';

@@ -1,4 +1,5 @@
 // Every config a reader can copy from the README is valid as written (with its variables set).
+import { availableTypes } from '../../src/sources/registry.ts';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -25,7 +26,7 @@ function envFor(text: string): Record<string, string> {
 describe('README configs', () => {
   it('shows a minimal config for every platform', () => {
     const types = blocks.flatMap((b) => [...b.matchAll(/^ {2}- name: .*\n {4}type: (\w+)/gm)].map((m) => m[1]));
-    expect(new Set(types)).toEqual(new Set(['foundry', 'hill90', 'daytona', 'agentbox']));
+    expect(new Set(types)).toEqual(new Set(availableTypes()));
   });
 
   it.each(blocks.map((b, i) => [i, b] as const))('block %i is valid', (_, text) => {
