@@ -1,5 +1,5 @@
 /**
- * `demo`: the product doing its real job with no account. Starts emulators of all four
+ * `demo`: the product doing its real job with no account. Starts emulators of every platform
  * platforms (each demanding its own fresh credential) with scripted agent activity, and a
  * loopback OTLP receiver; writes a real config into a temporary directory and runs the real
  * daemon on it (real state dir there). A live summary per source redraws in place on a
@@ -126,7 +126,7 @@ export async function demoCommand(options: DemoOptions): Promise<number> {
     const logger = createLogger({ level: config.log.level, format: config.log.format, secrets: [...Object.values(platforms.secrets), ...collectSecretValues(config)] });
     const events = new Events(logger);
 
-    out(`agent-log-exporter demo: four emulated agent platforms → the real daemon → OTLP/HTTP`);
+    out(`agent-log-exporter demo: ${DEMO_SOURCES.length} emulated agent platforms → the real daemon → OTLP/HTTP`);
     for (const s of DEMO_SOURCES) out(`  ${s.platform.padEnd(9)} ${platforms.urls[s.platform]}  (emulator; source "${s.name}")`);
     out(`  ${'OTLP'.padEnd(9)} ${otlpEndpoint}  (${receiver ? 'loopback receiver, decodes with the official OTLP proto schema' : 'yours, from --otlp-endpoint'})`);
     out(`  config    ${configPath}  (state in data/ beside it; ${keep ? 'both kept (--keep)' : 'both removed at the end'})`);

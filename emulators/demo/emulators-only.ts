@@ -1,5 +1,5 @@
 /**
- * `demo --emulators-only` (`npm run emulators`): the demo's four platform emulators with their
+ * `demo --emulators-only` (`npm run emulators`): the demo's platform emulators with their
  * scripted agents and the loopback OTLP receiver, without a daemon, until Ctrl-C. It writes a
  * config for them (credentials as `${env:NAME:-value}`, so it works as it is and shows where a
  * real secret goes) for the user to try `run`, `tail` and `checkpoints` on, and says every few
@@ -66,7 +66,7 @@ export async function emulatorsOnly(options: EmulatorsOnlyOptions): Promise<numb
     const activity = platforms.startActivity();
     closers.push(() => activity.stop());
 
-    out('agent-log-exporter emulators: four emulated agent platforms with scripted agents, no daemon');
+    out(`agent-log-exporter emulators: ${DEMO_SOURCES.length} emulated agent platforms with scripted agents, no daemon`);
     for (const s of DEMO_SOURCES) out(`  ${s.platform.padEnd(9)} ${platforms.urls[s.platform]}  (emulator; source "${s.name}", credential ${s.secret})`);
     out(`  ${'OTLP'.padEnd(9)} ${otlpEndpoint}  (${receiver ? 'loopback receiver, decodes with the official OTLP proto schema' : 'yours, from --otlp-endpoint'})`);
     out(`  config    ${configPath}`);

@@ -1,22 +1,15 @@
 /**
- * The four emulated platforms of the demo, each with a fresh random credential it demands
- * (as the real platform would), and their scripted activity.
+ * The demo's emulated platforms — every registered platform with a demo scenario — each with a
+ * fresh random credential it demands (as the real platform would), and their scripted activity.
  */
 import { randomBytes } from 'node:crypto';
-import { startAgentboxEmulator } from '../agentbox.ts';
-import { startDaytonaEmulator } from '../daytona.ts';
-import { startFoundryEmulator } from '../foundry.ts';
-import { startHill90Emulator } from '../hill90.ts';
 import type { Activity } from './activity.ts';
-import { startAgentboxActivity } from './activity-agentbox.ts';
-import { startDaytonaActivity } from './activity-daytona.ts';
-import { startFoundryActivity } from './activity-foundry.ts';
-import { startHill90Activity } from './activity-hill90.ts';
-import { DEMO_SOURCES, type DemoConfigOptions, type Platform } from './config.ts';
+import { credentialRef, DEMO_SCENARIOS, type DemoConfigOptions, type Platform } from './config.ts';
+import type { RunningScenario } from './scenario.ts';
 
 export interface Platforms {
-  /** The endpoints the config points at. */
-  endpoints: Omit<DemoConfigOptions, 'otlpEndpoint' | 'storageDir'>;
+  /** What the config needs from the running emulators. */
+  endpoints: Pick<DemoConfigOptions, 'sourcesYaml'>;
   /** Credential variables → values, for the config's `${env:…}`. */
   secrets: Record<string, string>;
   /** Each emulator's address, for the screen. */
@@ -29,27 +22,19 @@ export interface Platforms {
 const secret = (platform: string): string => `demo-${platform}-${randomBytes(12).toString('hex')}`;
 
 export async function startPlatforms(): Promise<Platforms> {
-  const secrets = Object.fromEntries(DEMO_SOURCES.map((s) => [s.secret, secret(s.platform)]));
-  const bySecret = (platform: Platform): string => secrets[DEMO_SOURCES.find((s) => s.platform === platform)!.secret]!;
-  const closers: (() => Promise<void>)[] = [];
+  const secrets = Object.fromEntries(DEMO_SCENARIOS.map((s) => [s.secret, secret(s.platform)]));
+  const running: RunningScenario[] = [];
   const close = async (): Promise<void> => {
-    await Promise.all(closers.map((c) => c().catch(() => undefined)));
+    await Promise.all(running.map((r) => r.close().catch(() => undefined)));
   };
   try {
-    const foundry = await startFoundryEmulator({ token: bySecret('foundry') });
-    closers.push(() => foundry.close());
-    const hill90 = await startHill90Emulator({ token: bySecret('hill90') });
-    closers.push(() => hill90.close());
-    const daytona = await startDaytonaEmulator({ apiKey: bySecret('daytona') });
-    closers.push(() => daytona.close());
-    const agentbox = await startAgentboxEmulator({ apiKey: bySecret('agentbox') });
-    closers.push(() => agentbox.close());
+    for (const scenario of DEMO_SCENARIOS) running.push(await scenario.start(secrets[scenario.secret]!));
     return {
-      endpoints: { foundryEndpoint: foundry.url, hill90Endpoint: hill90.url, daytonaApiUrl: daytona.apiUrl, agentboxEndpoint: agentbox.url },
+      endpoints: { sourcesYaml: running.map((r, i) => r.sourceYaml(credentialRef(DEMO_SCENARIOS[i]!.secret))).join('') },
       secrets,
-      urls: { foundry: foundry.url, hill90: hill90.url, daytona: daytona.apiUrl, agentbox: `${agentbox.url}/v1` },
+      urls: Object.fromEntries(DEMO_SCENARIOS.map((s, i) => [s.platform, running[i]!.url])),
       startActivity() {
-        const all = [startFoundryActivity(foundry), startHill90Activity(hill90), startDaytonaActivity(daytona), startAgentboxActivity(agentbox)];
+        const all = running.map((r) => r.startActivity());
         return {
           get appended() {
             return all.reduce((n, a) => n + a.appended, 0);

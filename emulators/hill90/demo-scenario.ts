@@ -5,7 +5,9 @@
  * (an `inference_rate_limited` event, WARN), so even a short demo shows one.
  */
 import type { AgentHandle, Hill90Emulator, Hill90EventJson } from '../hill90.ts';
-import { runScript, seededRandom, type Activity } from './activity.ts';
+import { runScript, seededRandom, type Activity } from '../demo/activity.ts';
+import { startHill90Emulator } from '../hill90.ts';
+import { quoted, type DemoScenario } from '../demo/scenario.ts';
 
 export const HILL90_AGENTS = [
   { id: '0f6c2a1e-5b7d-4c3a-9e8f-1a2b3c4d5e6f', name: 'research-agent', startAfterMs: 0 },
@@ -95,3 +97,22 @@ export function startHill90Activity(emulator: Hill90Emulator): Activity {
     await Promise.all(HILL90_AGENTS.map((_, i) => play(i)));
   });
 }
+
+export const demoScenario: DemoScenario = {
+  source: 'hill90-agents',
+  secret: 'HILL90_TOKEN',
+  async start(token) {
+    const emulator = await startHill90Emulator({ token });
+    return {
+      url: emulator.url,
+      sourceYaml: (credential) => `  - name: hill90-agents
+    type: hill90
+    endpoint: ${quoted(emulator.url)}
+    auth: {type: bearer, token: ${credential}}
+    discover_interval: 500ms          # no agent_id: every running agent
+`,
+      startActivity: () => startHill90Activity(emulator),
+      close: () => emulator.close(),
+    };
+  },
+};

@@ -5,7 +5,9 @@
  * (exit 0), then goes round again. Every command is a stream of its own, ended by its exit code.
  */
 import type { CommandHandle, DaytonaEmulator, SessionHandle } from '../daytona.ts';
-import { runScript, type Activity, type Script } from './activity.ts';
+import { runScript, type Activity, type Script } from '../demo/activity.ts';
+import { startDaytonaEmulator } from '../daytona.ts';
+import { quoted, type DemoScenario } from '../demo/scenario.ts';
 
 export const DAYTONA_SANDBOX = { id: 'sbx-7c1f2d9e', name: 'agent-worker', labels: { app: 'agent-worker' } };
 export const DAYTONA_SESSION = 'agent-shell';
@@ -90,3 +92,24 @@ export function startDaytonaActivity(emulator: DaytonaEmulator): Activity {
     }
   });
 }
+
+export const demoScenario: DemoScenario = {
+  source: 'daytona-ci',
+  secret: 'DAYTONA_API_KEY',
+  async start(apiKey) {
+    const emulator = await startDaytonaEmulator({ apiKey });
+    return {
+      url: emulator.apiUrl,
+      sourceYaml: (credential) => `  - name: daytona-ci
+    type: daytona
+    api_url: ${quoted(emulator.apiUrl)}
+    api_key: ${credential}
+    sandbox_labels: {app: agent-worker}
+    entrypoint: false
+    discover_interval: 500ms          # each command is a stream; new ones are found this often
+`,
+      startActivity: () => startDaytonaActivity(emulator),
+      close: () => emulator.close(),
+    };
+  },
+};

@@ -7,7 +7,9 @@
  * whose trace id becomes the record's trace_id, and an HTTP debug line whose API key is redacted.
  */
 import type { FoundryEmulator, JsonLogLine, SessionHandle } from '../foundry.ts';
-import { runScript, seededRandom, type Activity } from './activity.ts';
+import { runScript, seededRandom, type Activity } from '../demo/activity.ts';
+import { startFoundryEmulator } from '../foundry.ts';
+import { quoted, type DemoScenario } from '../demo/scenario.ts';
 
 export const DEMO_AGENT = 'support-agent';
 export const DEMO_VERSION = '3';
@@ -113,3 +115,23 @@ export function startFoundryActivity(emulator: FoundryEmulator): Activity {
     await Promise.all(DEMO_SESSIONS.map((s, i) => play(i, s.startAfterMs, s.id)));
   });
 }
+
+export const demoScenario: DemoScenario = {
+  source: DEMO_AGENT,
+  secret: 'FOUNDRY_TOKEN',
+  async start(token) {
+    const emulator = await startFoundryEmulator({ token });
+    return {
+      url: emulator.url,
+      sourceYaml: (credential) => `  - name: ${DEMO_AGENT}
+    type: foundry
+    endpoint: ${quoted(emulator.url)}
+    agent: ${DEMO_AGENT}              # no version/session: every session of the agent
+    discover_interval: 500ms
+    auth: {type: bearer, token: ${credential}}
+`,
+      startActivity: () => startFoundryActivity(emulator),
+      close: () => emulator.close(),
+    };
+  },
+};

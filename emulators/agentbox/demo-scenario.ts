@@ -5,7 +5,9 @@
  * one stream per container; a page that does not resolve is the browser's ERROR.
  */
 import type { AgentboxEmulator, SandboxHandle } from '../agentbox.ts';
-import { runScript, type Activity } from './activity.ts';
+import { runScript, type Activity } from '../demo/activity.ts';
+import { startAgentboxEmulator } from '../agentbox.ts';
+import { quoted, type DemoScenario } from '../demo/scenario.ts';
 
 export const AGENTBOX_SANDBOX = { id: '5de15c92-8fb5-440f-a9ea-7f62f734f1b9', pool: 'default', podName: 'sandbox-5de15c92', containers: ['agent', 'browser'] };
 
@@ -58,3 +60,25 @@ export function startAgentboxActivity(emulator: AgentboxEmulator): Activity {
     }
   });
 }
+
+export const demoScenario: DemoScenario = {
+  source: 'agentbox-pool',
+  secret: 'AGENTBOX_API_KEY',
+  async start(apiKey) {
+    const emulator = await startAgentboxEmulator({ apiKey });
+    return {
+      url: `${emulator.url}/v1`,
+      sourceYaml: (credential) => `  - name: agentbox-pool
+    type: agentbox
+    endpoint: ${quoted(emulator.url)}
+    api_key: ${credential}
+    pool: default                     # every Running sandbox of the pool, one stream per container
+    follow: true
+    poll_interval: 1s
+    discover_interval: 500ms
+`,
+      startActivity: () => startAgentboxActivity(emulator),
+      close: () => emulator.close(),
+    };
+  },
+};
