@@ -141,10 +141,12 @@ describe('run, signals and checkpoints with the real CLI', () => {
     const daemon = spawnCli(['run', '--config', file]);
     // Signals sent before the daemon has started would meet Node's default action instead of its handlers.
     await until(() => daemon.stderr().includes('"event":"daemon.started"'), 'daemon.started', 20_000);
-    await new Promise((r) => setTimeout(r, 2500));
+    await new Promise((r) => setTimeout(r, 1000));
     expect(daemon.child.exitCode).toBeNull();
     daemon.child.kill('SIGHUP');
-    await new Promise((r) => setTimeout(r, 300));
+    // The reload finishes when it says so (a fixed wait was too short on a busy machine).
+    await until(() => daemon.stderr().includes('"event":"config.reloaded"'), 'config.reloaded', 20_000);
+    await until(() => daemon.stderr().includes('stream.reconnect'), 'stream.reconnect', 20_000);
     expect(daemon.child.exitCode).toBeNull();
     daemon.child.kill('SIGTERM');
     expect((await daemon.exited).code).toBe(0);
