@@ -1,6 +1,10 @@
 // The `processing:` keys (DESIGN §4.5): defaults, per-source overrides that replace the keys they
 // name, and every regex compiled at validation (a bad one is reported at its line with its key path).
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/cli.ts';
 import { formattedIssues, HILL90_SOURCE, validConfig, yaml } from './helpers.ts';
 import { DEFAULT_PROCESSING } from '../../src/processing/config-schema.ts';
 
@@ -56,5 +60,15 @@ describe('processing config', () => {
     const issues = formattedIssues(yaml('processing:', '  parse: jsn', '  drop: {below: verbose}', ...HILL90_SOURCE));
     expect(issues[0]).toMatch(/processing\.parse +invalid value "jsn".*did you mean "json"\?/);
     expect(issues[1]).toMatch(/processing\.drop\.below/);
+  });
+});
+
+describe('validate (the real CLI) with a bad processing regex', () => {
+  it('exits 2 naming the file, line, column and key path', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'ale-proc-')), 'config.yaml');
+    writeFileSync(file, yaml(...HILL90_SOURCE, 'processing:', '  redact:', "    patterns: ['ok', 'token=(\\w+']"));
+    const result = runCli(['validate', '--config', file]);
+    expect(result.status).toBe(2);
+    expect(`${result.stdout}${result.stderr}`).toMatch(/config\.yaml:7:22 +processing\.redact\.patterns\[1\] +not a valid regular expression: Unterminated group/);
   });
 });
