@@ -9,7 +9,7 @@
  * open is announced by `mayHold` before the follower's cursor admits it, so the follower can take
  * its checkpoint there first.
  */
-import type { LogEntry } from '../sources/types.ts';
+import type { LogEntry } from '../sources/log-entry.ts';
 
 export interface StageOutput {
   /** Sequence numbers (as given to `push`) of the first and last line this output covers. */
