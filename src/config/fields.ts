@@ -64,9 +64,12 @@ export const secret = (description = 'Secret; normally `${env:NAME}`.', example 
 };
 
 /** The path of a file holding a secret; the file is read on use and again whenever it changes. */
-const secretFile = (key: string) => {
+export const secretFile = (
+  key: string,
+  description = `File holding ${key} (instead of ${key}); one trailing newline is dropped. Re-read when it changes, so a mounted Secret or a projected service-account token rotates without a restart.`,
+) => {
   const s = z.string().min(1).meta({
-    description: `File holding ${key} (instead of ${key}); one trailing newline is dropped. Re-read when it changes, so a mounted Secret or a projected service-account token rotates without a restart.`,
+    description,
     examples: [`/var/run/secrets/agent-log-exporter/${key}`],
   });
   fieldInfo.add(s, { secretFile: true, hint: 'an absolute path readable by the daemon user' });

@@ -1,7 +1,7 @@
 // The whole config file of DESIGN §2 as one zod schema: it gives the TypeScript types, the
 // defaults, the validation and (through json-schema.ts) config/schema.json.
 import { z } from 'zod';
-import { attributes, duration, fieldInfo, httpUrl, optionalSize, size, text, whenObject } from './fields.ts';
+import { attributes, duration, fieldInfo, httpUrl, optionalSize, secretFile, size, text, whenObject } from './fields.ts';
 import { sourcesSchema } from './sources-schema.ts';
 import { processingSchema } from '../processing/config-schema.ts';
 
@@ -27,6 +27,10 @@ const exporter = z
       .record(z.string(), headerValue)
       .prefault({})
       .meta({ description: 'Request headers, merged over OTEL_EXPORTER_OTLP_HEADERS. Values are secrets.', examples: [{ authorization: 'Bearer ${env:OTLP_TOKEN}' }] }),
+    headers_files: z
+      .record(z.string(), secretFile('header', 'File holding the whole value of this header (e.g. `Bearer eyJ…`); one trailing newline is dropped. Re-read when it changes, so a rotated Secret or projected token is sent from the next request on. Wins over the same header in `headers`.'))
+      .prefault({})
+      .meta({ description: 'Request headers whose values are read from files (header name → file), for credentials that rotate.', examples: [{ authorization: '/var/run/secrets/otlp/authorization' }] }),
     compression: z.enum(['gzip', 'none']).default('gzip').meta({ description: 'Request body compression.' }),
     timeout: duration('10s').meta({ description: 'Time limit of one export request.' }),
     tls: z

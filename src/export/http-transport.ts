@@ -6,12 +6,15 @@
 import { readFileSync } from 'node:fs';
 import { createAgent, httpRequest } from '../util/http-request.ts';
 import type { QueuedBatch } from '../delivery/queue.ts';
+import { currentSecretFile } from '../config/secret-value.ts';
 import { classifyResponse, type ExportOutcome } from './classify.ts';
 import { classifyNetworkError, isRejectedHeader } from './network-error-class.ts';
 
 export interface TransportOptions {
   endpoint: string;
   headers: Record<string, string>;
+  /** Header name → file holding its value, read again whenever the file changes (rotated credentials). */
+  headerFiles?: Record<string, string>;
   timeoutMs: number;
   tls: { ca_file?: string | null; cert_file?: string | null; key_file?: string | null; insecure_skip_verify?: boolean };
   userAgent: string;
@@ -35,6 +38,7 @@ export function createHttpTransport(options: TransportOptions): Transport {
     async send(batch, signal) {
       const headers: Record<string, string> = {
         ...options.headers,
+        ...headersFromFiles(options.headerFiles),
         'content-type': batch.contentType,
         'user-agent': options.userAgent,
       };
@@ -62,4 +66,12 @@ export function createHttpTransport(options: TransportOptions): Transport {
       return Promise.resolve();
     },
   };
+}
+
+/** One stat per file and request; a file is re-read only when it changed (config/secret-value.ts). */
+function headersFromFiles(files: Record<string, string> | undefined): Record<string, string> {
+  if (!files) return {};
+  const headers: Record<string, string> = {};
+  for (const [name, file] of Object.entries(files)) headers[name] = currentSecretFile(file);
+  return headers;
 }

@@ -129,6 +129,7 @@ export function startDaemon(config: Config, deps: DaemonDeps): Daemon {
     transport: createHttpTransport({
       endpoint: config.exporter.endpoint,
       headers: config.exporter.headers,
+      headerFiles: config.exporter.headers_files,
       timeoutMs: config.exporter.timeout,
       tls: config.exporter.tls,
       userAgent: `agent-log-exporter/${VERSION}`,

@@ -51,7 +51,7 @@ describe('valid configs', () => {
       severity: { stdout: 'INFO', stderr: 'WARNING', detect: false }, processing: DEFAULT_PROCESSING,
     });
     expect(config.exporter).toEqual({
-      endpoint: 'https://otlp.example.com/v1/logs', protocol: 'http/json', headers: { authorization: 'Bearer otlp-secret' },
+      endpoint: 'https://otlp.example.com/v1/logs', protocol: 'http/json', headers: { authorization: 'Bearer otlp-secret' }, headers_files: {},
       compression: 'none', timeout: 30_000,
       tls: { ca_file: '/etc/ca.pem', cert_file: '/etc/c.pem', key_file: '/etc/k.pem', insecure_skip_verify: false },
       batch: { max_records: 500, max_bytes: 1024 ** 2, timeout: 250, linger: 20 }, retry: { initial_interval: 2000, max_interval: 60_000 },
@@ -71,7 +71,7 @@ describe('valid configs', () => {
         severity: { stdout: 'INFO', stderr: 'ERROR', detect: true }, processing: DEFAULT_PROCESSING,
       }],
       exporter: {
-        endpoint: 'http://localhost:4318/v1/logs', protocol: 'http/protobuf', headers: {}, compression: 'gzip', timeout: 10_000,
+        endpoint: 'http://localhost:4318/v1/logs', protocol: 'http/protobuf', headers: {}, headers_files: {}, compression: 'gzip', timeout: 10_000,
         tls: { ca_file: null, cert_file: null, key_file: null, insecure_skip_verify: false },
         batch: { max_records: 2048, max_bytes: 4 * 1024 ** 2, timeout: 1000, linger: 200 }, retry: { initial_interval: 1000, max_interval: 30_000 },
       },

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { generateLines } from '../../emulators/foundry.ts';
 import type { Spawned } from '../helpers/cli.ts';
-import { foundryConfigYaml, startRig, type Rig } from '../helpers/harness.ts';
+import { foundryConfigYaml, startRig, TOKEN, type Rig } from '../helpers/harness.ts';
 import { runDaemonCli, stopCleanly } from './ops-helpers.ts';
 
 const TOKENS = ['rotating-token-one-1a2b3c', 'rotating-token-two-4d5e6f', 'rotating-token-three-7a8b9c'] as const;
@@ -72,4 +72,31 @@ describe('a secret file rotated under the running daemon', () => {
     expect(auth.slice(rewrittenAt)).toContain(`Bearer ${TOKENS[2]}`);
     for (const token of TOKENS) expect(logs).not.toContain(token);
   }, 90_000);
+
+  it('an exporter header read from a file (exporter.headers_files) is re-read when the file is rewritten', async () => {
+    rig = await startRig();
+    dir = mkdtempSync(join(tmpdir(), 'ale-rotation-'));
+    const headerFile = join(dir, 'otlp-authorization');
+    writeFileSync(headerFile, `Bearer ${TOKENS[0]}\n`);
+    const session = rig.emulator.addSession({ agent: 'support-agent', version: '1', id: 's_hdr' });
+    const first = generateLines(200);
+    const second = generateLines(200);
+    session.append(...first);
+    const yaml = foundryConfigYaml(rig, { agent: 'support-agent' }).replace(/^exporter:\n/m, `exporter:\n  headers_files: {authorization: "${headerFile}"}\n`);
+    expect(yaml).toContain('headers_files');
+    daemon = runDaemonCli(rig, yaml, { FOUNDRY_TOKEN: TOKEN });
+    await rig.receiver.waitFor(200, 20_000);
+    const rotatedAt = rig.receiver.requests.length;
+    writeFileSync(headerFile, `Bearer ${TOKENS[1]}\n`);
+    session.append(...second);
+    await rig.receiver.waitFor(400, 20_000);
+    const logs = await stopCleanly(daemon);
+
+    expect(rig.receiver.records.map((r) => r.body)).toEqual([...first, ...second].map((l) => l.message));
+    const auth = rig.receiver.requests.map((r) => r.headers.authorization);
+    expect(new Set(auth.slice(0, rotatedAt))).toEqual(new Set([`Bearer ${TOKENS[0]}`]));
+    expect(auth.slice(rotatedAt)).toContain(`Bearer ${TOKENS[1]}`);
+    expect(auth.slice(rotatedAt)).not.toContain(`Bearer ${TOKENS[0]}`);
+    for (const token of TOKENS.slice(0, 2)) expect(logs).not.toContain(token);
+  }, 60_000);
 });

@@ -18,6 +18,7 @@ export async function probeExporter(exporter: Config['exporter']): Promise<Expor
   const transport = createHttpTransport({
     endpoint: exporter.endpoint,
     headers: exporter.headers,
+    headerFiles: exporter.headers_files,
     timeoutMs: exporter.timeout,
     tls: exporter.tls,
     userAgent: `agent-log-exporter/${VERSION}`,
