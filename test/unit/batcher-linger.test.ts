@@ -7,6 +7,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { Batcher } from '../../src/delivery/batcher.ts';
 import type { BatchCodec } from '../../src/mapping/encoded-batch.ts';
 import type { DeliveryQueue } from '../../src/delivery/queue.ts';
+import { createRandom as random } from '../../emulators/shared/chunking.ts';
 
 /** What left the batcher: when it was appended, and when each of its records was added. */
 interface Sent {
@@ -67,16 +68,6 @@ async function play(b: Batcher<number[], number>, times: number[], counts: numbe
   await vi.advanceTimersByTimeAsync(tailMs);
 }
 
-/** A seeded generator (mulberry32), so the random arrival patterns are the same on every run. */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Arrival patterns of at most 100 records/s over `seconds`: [times, records per time]. */
 function lowRatePatterns(seconds: number): Record<string, [number[], number[]]> {

@@ -5,17 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { entryHash, TimestampCursor } from '../../src/sources/shared/timestamp-cursor.ts';
+import { createRandom as random } from '../../emulators/shared/chunking.ts';
 
-/** A small deterministic PRNG (mulberry32). */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Line {
   ts: number | undefined;
