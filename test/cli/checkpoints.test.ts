@@ -9,25 +9,19 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { generateLines } from '../../emulators/foundry.ts';
-import { runCli, spawnCli, type Spawned } from '../helpers/cli.ts';
+import { daemonRunner, runCli, type Spawned } from '../helpers/cli.ts';
 import { TOKEN, startRig, writeConfig, type Rig } from '../helpers/harness.ts';
 import { until } from '../helpers/until.ts';
 
 const SESSION = { agent: 'support-agent', version: '3', id: 's_ck' };
 
 let rig: Rig | undefined;
-const spawned: Spawned[] = [];
 afterEach(async () => {
-  for (const s of spawned.splice(0)) s.child.kill('SIGKILL');
   await rig?.close();
   rig = undefined;
 });
-
-function run(configPath: string): Spawned {
-  const s = spawnCli(['run', '--config', configPath], { FOUNDRY_TOKEN: TOKEN });
-  spawned.push(s);
-  return s;
-}
+// Registered after the rig's afterEach: vitest runs after-hooks in reverse, so daemons die before the rig closes.
+const run = daemonRunner({ FOUNDRY_TOKEN: TOKEN });
 
 async function stop(s: Spawned): Promise<string> {
   s.child.kill('SIGTERM');

@@ -1,6 +1,7 @@
 /** Spawn the real CLI (`node src/main.ts …`) on the Node that runs the tests. */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { afterEach } from 'vitest';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const MAIN = fileURLToPath(new URL('../../src/main.ts', import.meta.url));
@@ -47,4 +48,20 @@ export function runCliAsync(args: string[], env: Record<string, string> = {}, ti
       resolve({ status, stdout, stderr });
     });
   });
+}
+
+/**
+ * `run --config FILE` daemons of one test file, with `env`; whatever is still running after a
+ * test is killed (SIGKILL), so a failed assertion never leaves a daemon holding a state dir.
+ */
+export function daemonRunner(env: Record<string, string>): (configPath: string) => Spawned {
+  const spawned: Spawned[] = [];
+  afterEach(() => {
+    for (const s of spawned.splice(0)) s.child.kill('SIGKILL');
+  });
+  return (configPath) => {
+    const s = spawnCli(['run', '--config', configPath], env);
+    spawned.push(s);
+    return s;
+  };
 }

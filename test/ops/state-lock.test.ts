@@ -7,24 +7,18 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { generateLines } from '../../emulators/foundry.ts';
 import { acquireStateLock, StateDirInUseError } from '../../src/checkpoint/state-lock.ts';
-import { runCli, spawnCli, type Spawned } from '../helpers/cli.ts';
+import { daemonRunner, runCli } from '../helpers/cli.ts';
 import { TOKEN, runInProcess, startRig, writeConfig, type Rig } from '../helpers/harness.ts';
 
 const SESSION = { agent: 'support-agent', version: '3', id: 's_lock' };
 
 let rig: Rig | undefined;
-const spawned: Spawned[] = [];
 afterEach(async () => {
-  for (const s of spawned.splice(0)) s.child.kill('SIGKILL');
   await rig?.close();
   rig = undefined;
 });
-
-function start(configPath: string): Spawned {
-  const s = spawnCli(['run', '--config', configPath], { FOUNDRY_TOKEN: TOKEN });
-  spawned.push(s);
-  return s;
-}
+// Registered after the rig's afterEach: vitest runs after-hooks in reverse, so daemons die before the rig closes.
+const start = daemonRunner({ FOUNDRY_TOKEN: TOKEN });
 
 describe('one daemon per storage.dir', () => {
   it('a second run is refused naming the directory and the pid; kill -9 leaves no lock that blocks a restart', async () => {
