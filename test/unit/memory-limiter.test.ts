@@ -29,6 +29,7 @@ describe('memory limiter', () => {
       onLimited: (bytes, mark) => events.push(`limited ${mark} ${bytes / MiB}`),
       onReleased: (bytes) => events.push(`released ${bytes / MiB}`),
       intervalMs: 100,
+      gcIntervalMs: 1000,
     });
     l.start();
     return { l, events, setRss: (mib: number) => (rss = mib * MiB), setQueued: (n: number) => (queued = n), collections: () => collections };
@@ -75,7 +76,7 @@ describe('memory limiter', () => {
     l.stop();
   });
 
-  it('while held back a collection is asked for, at most once a second', async () => {
+  it('while held back a collection is asked for, at most once per gcIntervalMs (1 s here)', async () => {
     const { l, events, setRss, collections } = limiter(100);
     setRss(120);
     void l.room();
