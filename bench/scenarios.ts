@@ -254,7 +254,9 @@ async function watch(ms: number, running: Running, what: string): Promise<void> 
  * (sampled each second) over `quietSeconds`; and when the first record reached the receiver,
  * counted from the program's spawn.
  */
-async function quietStream(rig: Rig, program: ProgramName, run: number, s: Sizes): Promise<RunResult> {
+async function quietStream(rig: Rig, program: ProgramName, run: number, sizes: Sizes): Promise<RunResult> {
+  // BENCH_QUIET_RATE=0 measures the same stream idle: what the daemon costs before any line.
+  const s = process.env.BENCH_QUIET_RATE ? { ...sizes, quietRate: Number(process.env.BENCH_QUIET_RATE) } : sizes;
   rig.foundry.addSession('quiet', 0, 0);
   let written = 0;
   const t0 = nowMs();
@@ -262,7 +264,7 @@ async function quietStream(rig: Rig, program: ProgramName, run: number, s: Sizes
     const target = Math.floor(((nowMs() - t0) / 1000) * s.quietRate);
     rig.foundry.append('quiet', target - written);
     written = Math.max(written, target);
-  }, 1000 / s.quietRate);
+  }, 1000 / Math.max(1, s.quietRate));
   const running = startProgram(program, { foundryUrl: rig.foundry.url, otlpUrl: rig.sink.url, session: 'quiet', spool: true, dir: rig.dir }, rig.naiveJs);
   const pid = running.child.pid ?? 0;
   try {

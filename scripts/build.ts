@@ -38,12 +38,42 @@ function inlinePackageJson(): Plugin {
   };
 }
 
+/**
+ * node:http as `process.getBuiltinModule()` instead of an ESM import. Importing a builtin as ESM
+ * makes Node evaluate every export of it to build the namespace, lazy ones included: node:http's
+ * `WebSocket` loads Node's internal undici — 13 MB of a sidecar's resident memory that nothing
+ * used (issue 14). The virtual module exports the builtin as default and each of its plain values
+ * by name; accessor exports (the lazy ones) are left out, so a named import of one fails the build
+ * instead of loading it unseen. Other builtins cost nothing extra as ESM once the daemon runs
+ * (measured: node:fs's and node:util's lazy exports are loaded by then anyway).
+ */
+function builtinsWithoutNamespace(names: readonly string[]): Plugin {
+  const PREFIX = '\0builtin:';
+  const wanted = new Set(names.flatMap((m) => [m, `node:${m}`]));
+  return {
+    name: 'builtins-without-namespace',
+    resolveId(id) {
+      if (!wanted.has(id)) return null;
+      return { id: PREFIX + (id.startsWith('node:') ? id : `node:${id}`), moduleSideEffects: false };
+    },
+    load(id) {
+      if (!id.startsWith(PREFIX)) return null;
+      const name = id.slice(PREFIX.length);
+      const mod = process.getBuiltinModule(name) as Record<string, unknown>;
+      const plain = Object.keys(mod).filter((key) => /^[A-Za-z_$][\w$]*$/.test(key) && !Object.getOwnPropertyDescriptor(mod, key)?.get);
+      const lines = [`const m = process.getBuiltinModule(${JSON.stringify(name)});`, 'export default m;'];
+      for (const key of plain) lines.push(`export const ${key} = m.${key};`);
+      return lines.join('\n');
+    },
+  };
+}
+
 rmSync(outDir, { recursive: true, force: true });
 await build({
   input: { main: join(ROOT, 'src/main.ts') },
   platform: 'node',
   external: (id) => EXTERNAL.some((name) => id === name || id.startsWith(`${name}/`)),
-  plugins: [inlinePackageJson()],
+  plugins: [inlinePackageJson(), builtinsWithoutNamespace(['http'])],
   output: {
     dir: outDir,
     format: 'esm',

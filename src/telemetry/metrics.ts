@@ -5,7 +5,8 @@
  * state (spool, queue, streams, lag) are read from the daemon's status at scrape time, so
  * they can never go stale.
  */
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry } from './prom.ts';
+import { registerProcessMetrics } from './process-metrics.ts';
 
 export type Labels = Record<string, string>;
 
@@ -74,14 +75,14 @@ export interface Metrics {
 }
 
 export interface MetricsOptions {
-  /** prom-client's process and Node.js defaults (CPU, memory, event loop lag, GC). */
+  /** Process and Node.js metrics (CPU, memory, event loop), read at scrape time: process-metrics.ts. */
   processDefaults?: boolean;
   now?: () => number;
 }
 
 export function createMetrics(options: MetricsOptions = {}): Metrics {
   const registry = new Registry();
-  if (options.processDefaults) collectDefaultMetrics({ register: registry });
+  if (options.processDefaults) registerProcessMetrics(registry);
   const now = options.now ?? Date.now;
   const counters = new Map<CounterName, Counter>();
   let provider: (() => ScrapeStatus) | undefined;

@@ -6,7 +6,10 @@
  * the Foundry listing) use this; a source that still needs undici loads it itself.
  */
 import http, { type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
-import https from 'node:https';
+import type https from 'node:https';
+
+/** node:https (TLS, OpenSSL's setup: ~9 MB resident) only once an https URL is used: in-cluster endpoints are often plain http. */
+const httpsModule = (): typeof https => process.getBuiltinModule('node:https');
 
 export interface HttpRequestOptions {
   method?: string;
@@ -66,7 +69,7 @@ const DEFAULT_IDLE_TIMEOUT_MS = 300_000;
 /** Resolves once the answer's status and headers are in; rejects on network errors, timeouts and aborts. */
 export function httpRequest(url: string, options: HttpRequestOptions = {}): Promise<HttpResponse> {
   const target = new URL(url);
-  const client = target.protocol === 'https:' ? https : http;
+  const client = target.protocol === 'https:' ? httpsModule() : http;
   const body = typeof options.body === 'string' ? Buffer.from(options.body, 'utf8') : options.body;
   const headers: Record<string, string> = { ...options.headers };
   if (body !== undefined) headers['content-length'] = String(body.byteLength);
@@ -111,5 +114,5 @@ function abortError(signal: AbortSignal): Error {
 
 /** An agent for `url`'s protocol with these TLS options, keeping connections alive between requests. */
 export function createAgent(url: string, tls: https.AgentOptions = {}): http.Agent {
-  return new URL(url).protocol === 'https:' ? new https.Agent({ keepAlive: true, ...tls }) : new http.Agent({ keepAlive: true });
+  return new URL(url).protocol === 'https:' ? new (httpsModule().Agent)({ keepAlive: true, ...tls }) : new http.Agent({ keepAlive: true });
 }

@@ -139,7 +139,11 @@ describe('production install (what the Docker image runs)', () => {
     expect(entrypoint.at(-1)).toBe('/app/dist/main.js');
     const flags = entrypoint.slice(1, -1);
     expect(pkg.scripts.start).toBe(['node', ...flags, 'dist/main.js'].join(' '));
-    const [rCmd, rArgs] = nodeArgs([...flags, main]);
+    // Which of Node's own modules the daemon loaded, written when it exits (an observer only).
+    const loadedList = join(storage, 'loaded-modules.txt');
+    const observer = join(work, 'loaded-modules.mjs');
+    writeFileSync(observer, `import { writeFileSync } from 'node:fs';\nprocess.on('exit', () => writeFileSync(${JSON.stringify(loadedList)}, process.moduleLoadList.join('\\n')));\n`, { mode: 0o644 });
+    const [rCmd, rArgs] = nodeArgs([...flags, '--import', observer, main]);
     const daemon = spawn(rCmd, rArgs, { cwd: app, env, stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     daemon.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
@@ -160,6 +164,12 @@ describe('production install (what the Docker image runs)', () => {
       daemon.kill('SIGTERM');
     }
     expect(await exited, stderr).toBe(0);
+    // Issue 14: following Foundry and exporting over plain http needs neither TLS (node:https, ~9 MB
+    // resident) nor undici (Node's internal one, ~13 MB, pulled in by node:http's ESM namespace;
+    // the npm one by Hill90/Daytona/AgentBox only).
+    const loaded = readFileSync(loadedList, 'utf8').split('\n');
+    for (const heavy of ['https', 'tls', 'http2', 'internal/deps/undici/undici']) expect(loaded, heavy).not.toContain(`NativeModule ${heavy}`);
+    expect(loaded).toContain('NativeModule http');
     expect(existsSync(join(storage, 'state.db'))).toBe(true);
     if (asRoot) expect(statSync(join(storage, 'state.db')).uid).toBe(NOBODY);
     expect(stderr).not.toContain(TOKEN);

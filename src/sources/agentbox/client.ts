@@ -3,7 +3,8 @@
  * header, the sandbox get and the paged sandbox list. Log requests return their raw outcome;
  * what it means for a stream is decided by the poller and follower.
  */
-import { request, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
+import { undici } from '../../util/undici.ts';
 import { secretOf, type SecretValue } from '../../config/secret-value.ts';
 import type { AgentboxSourceConfig } from './config.ts';
 import { httpError, summarize } from '../shared/http-outcome.ts';
@@ -59,7 +60,7 @@ export class AgentboxClient {
   async get(url: string, signal: AbortSignal): Promise<HttpResult> {
     let response: Dispatcher.ResponseData;
     try {
-      response = await request(url, { headers: this.headers(), signal, bodyTimeout: 60_000, headersTimeout: 60_000 });
+      response = await (await undici()).request(url, { headers: this.headers(), signal, bodyTimeout: 60_000, headersTimeout: 60_000 });
     } catch (error) {
       return { kind: 'network_error', error: error as Error };
     }

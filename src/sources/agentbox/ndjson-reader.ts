@@ -5,7 +5,8 @@
  * chunks is joined first. `onQuiet` runs once whenever no chunk came for `quietMs`: the end of a
  * replay is only known by the pause after it.
  */
-import { request, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
+import { undici } from '../../util/undici.ts';
 import type { ConnectionEnd } from '../shared/connection-end.ts';
 import { readErrorBody } from '../shared/http-outcome.ts';
 
@@ -30,7 +31,7 @@ const DEFAULT_MAX_LINE_CHARS = 16 * 1024 * 1024;
 export async function readNdjson(req: NdjsonRequest): Promise<NdjsonEnd> {
   let response: Dispatcher.ResponseData;
   try {
-    response = await request(req.url, { method: 'GET', headers: req.headers, signal: req.signal, bodyTimeout: req.idleTimeoutMs });
+    response = await (await undici()).request(req.url, { method: 'GET', headers: req.headers, signal: req.signal, bodyTimeout: req.idleTimeoutMs });
   } catch (error) {
     return { kind: 'network_error', error: error as Error };
   }

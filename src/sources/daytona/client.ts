@@ -2,7 +2,7 @@
  * Daytona REST calls (PLATFORMS §3): the control-plane API (sandbox list and toolbox URL) and the
  * toolbox of one sandbox (sessions, commands, log snapshots), with the headers each needs.
  */
-import { request } from 'undici';
+import { undici } from '../../util/undici.ts';
 import { secretOf, type SecretValue } from '../../config/secret-value.ts';
 import type { DaytonaSourceConfig } from './config.ts';
 import { httpError } from '../shared/http-outcome.ts';
@@ -129,7 +129,7 @@ export class DaytonaClient {
    * as it arrives: a log can be far larger than what should sit in memory. Resolves to its length.
    */
   async snapshot(logsPath: string, toolbox: Toolbox, signal: AbortSignal, onChunk: (bytes: Uint8Array) => Promise<void> | void): Promise<HttpResult<number>> {
-    const response = await request(`${toolbox.base}${logsPath}`, { headers: this.toolboxHeaders(), signal });
+    const response = await (await undici()).request(`${toolbox.base}${logsPath}`, { headers: this.toolboxHeaders(), signal });
     if (response.statusCode !== 200) return { ok: false, status: response.statusCode, headers: response.headers, body: clip(await response.body.text(), 2000) };
     let length = 0;
     for await (const chunk of response.body as AsyncIterable<Buffer>) {
@@ -145,14 +145,14 @@ export class DaytonaClient {
   }
 
   async #get<T>(url: string, signal: AbortSignal, read: (body: unknown) => T): Promise<HttpResult<T>> {
-    const response = await request(url, { headers: { ...this.toolboxHeaders(), accept: 'application/json' }, signal });
+    const response = await (await undici()).request(url, { headers: { ...this.toolboxHeaders(), accept: 'application/json' }, signal });
     const text = await response.body.text();
     if (response.statusCode !== 200) return { ok: false, status: response.statusCode, headers: response.headers, body: clip(text, 2000) };
     return { ok: true, value: read(parseJson(text)) };
   }
 
   async #getJson(url: string, headers: Record<string, string>, signal: AbortSignal, what: string): Promise<unknown> {
-    const response = await request(url, { headers, signal });
+    const response = await (await undici()).request(url, { headers, signal });
     const text = await response.body.text();
     if (response.statusCode !== 200) throw httpError(what, response.statusCode, response.headers, text);
     const body = parseJson(text);

@@ -1,7 +1,7 @@
 /**
  * Hill90 REST calls (PLATFORMS §2): the events URL, the bearer header, and the agent listing.
  */
-import { request } from 'undici';
+import { undici } from '../../util/undici.ts';
 import { httpError } from '../shared/http-outcome.ts';
 import { PlatformError } from '../errors.ts';
 import type { TokenProvider } from './token-provider.ts';
@@ -29,7 +29,7 @@ export class Hill90Client {
   /** Every agent the token can see (a plain array, no paging). */
   async listAgents(signal: AbortSignal): Promise<Hill90Agent[]> {
     const token = await this.tokens.getToken(signal);
-    const response = await request(`${this.#base}/agents`, { headers: { authorization: `Bearer ${token}`, accept: 'application/json' }, signal });
+    const response = await (await undici()).request(`${this.#base}/agents`, { headers: { authorization: `Bearer ${token}`, accept: 'application/json' }, signal });
     const text = await response.body.text();
     if (response.statusCode !== 200) {
       if (response.statusCode === 401) this.tokens.invalidate(token);

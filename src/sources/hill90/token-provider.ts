@@ -4,7 +4,7 @@
  * token that opened it expires, so the OIDC provider caches one token for every stream of the
  * source and fetches the next one before the cached one expires.
  */
-import { request } from 'undici';
+import { undici } from '../../util/undici.ts';
 import { summarize } from '../shared/http-outcome.ts';
 import { SourceError } from '../../errors.ts';
 
@@ -70,7 +70,7 @@ export function createOidcTokenProvider(options: OidcOptions): TokenProvider {
     let text: string;
     try {
       // One fetch serves every waiting stream, so it has its own deadline rather than one caller's signal.
-      const response = await request(options.tokenUrl, {
+      const response = await (await undici()).request(options.tokenUrl, {
         method: 'POST',
         headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
         body: form.toString(),

@@ -6,7 +6,8 @@
  * connection and says so (`overflow`); only for streams that replay on reconnect.
  */
 import diagnostics from 'node:diagnostics_channel';
-import { ping, WebSocket, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
+import { undici } from '../../util/undici.ts';
 
 export type WebSocketEnd =
   /** The server closed (or the connection dropped: 1006). `opened`: the handshake had succeeded. */
@@ -59,6 +60,7 @@ function waitFor(ms: number, arm: (resolve: () => void) => void): Promise<void> 
 }
 
 export async function readWebSocket(req: WebSocketRequest): Promise<WebSocketEnd> {
+  const { WebSocket, ping } = await undici();
   if (req.signal.aborted) return { kind: 'aborted' };
   const maxQueued = req.maxQueuedBytes ?? DEFAULT_MAX_QUEUED_BYTES;
   const ws = new WebSocket(req.url, { headers: req.headers, dispatcher: req.dispatcher });
