@@ -83,6 +83,12 @@ export class TimestampCursor implements Cursor {
    */
   #lazy = false;
   #pending: Digest[] = [];
+  /**
+   * The last `serialize()`, until an admitted entry moves the cursor. The hand-off snapshots the
+   * cursor before each line a multiline stage may hold and again when it hands on: at a quiet
+   * stream's line-per-event pace, half of those were the same text computed again (issue 14).
+   */
+  #serialized: string | undefined;
 
   private constructor(handed: Position) {
     this.#handed = handed;
@@ -130,6 +136,7 @@ export class TimestampCursor implements Cursor {
    * `ts` is the entry's timestamp in ms, or undefined when it has none.
    */
   admit(ts: number | undefined, entryDigest: Digest): boolean {
+    this.#serialized = undefined;
     const position = ts ?? this.#lastTs ?? this.#handed.ts;
     this.#lastTs = position;
     if (this.#replaying) {
@@ -193,6 +200,7 @@ export class TimestampCursor implements Cursor {
 
   /** Fold the hashes of the newest position into its bulk count, keeping the cursor small. */
   #fold(): void {
+    this.#serialized = undefined;
     let total = this.#handed.bulk;
     for (const n of this.#handed.counts.values()) total += n;
     this.#handed = { ts: this.#handed.ts, bulk: total, counts: new Map() };
@@ -208,8 +216,10 @@ export class TimestampCursor implements Cursor {
   }
 
   serialize(): string {
+    if (this.#serialized !== undefined) return this.#serialized;
     this.#materialize();
     const { ts, bulk, counts } = this.#handed;
-    return JSON.stringify({ ts: Number.isFinite(ts) ? ts : -1, ...(bulk > 0 ? { bulk } : {}), counts: Object.fromEntries(counts) });
+    this.#serialized = JSON.stringify({ ts: Number.isFinite(ts) ? ts : -1, ...(bulk > 0 ? { bulk } : {}), counts: Object.fromEntries(counts) });
+    return this.#serialized;
   }
 }
