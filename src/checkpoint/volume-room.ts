@@ -6,12 +6,19 @@
  */
 import { statfsSync } from 'node:fs';
 
-import { WAL_AUTOCHECKPOINT_PAGES } from './database.ts';
+import { WAL_AUTOCHECKPOINT_PAGES, WAL_ROOMY_AUTOCHECKPOINT_PAGES } from './database.ts';
 
 /** Kept free beyond what a batch needs: deletes' WAL frames, the WAL index, the lock files. */
 export const VOLUME_RESERVE_BYTES = 64 * 1024;
 /** The WAL grows up to the auto-checkpoint size past a transaction before it is reset (4 KiB pages, frame headers). */
-const WAL_SLACK_BYTES = WAL_AUTOCHECKPOINT_PAGES * 4120 + 32 * 1024;
+const walSlackBytes = (pages: number): number => pages * 4120 + 32 * 1024;
+/**
+ * A volume with at least this much free lets the WAL grow to SQLite's default 4 MiB between
+ * checkpoints (database.ts setWalBounds); below ROOMY_EXIT_BYTES it is kept to 128 KiB again. Far
+ * above what a batch and a 4 MiB WAL need, so the tight-volume bookkeeping below never sees it.
+ */
+export const ROOMY_ENTER_BYTES = 256 * 1024 * 1024;
+export const ROOMY_EXIT_BYTES = 128 * 1024 * 1024;
 
 /** Bytes the volume under `dir` has for this user, or undefined when it cannot be asked. */
 export function volumeFreeBytes(dir: string): { free: number; total: number } | undefined {
@@ -29,13 +36,16 @@ export function volumeFreeBytes(dir: string): { free: number; total: number } | 
  * is room already taken), the main file's growth beyond the `reusable` free pages it already has,
  * B-tree overhead, and the reserve.
  */
-export function bytesNeededFor(batchBytes: number, room: { walBytes: number; reusable: number; spoolEmpty: boolean; walJustCheckpointed?: boolean }): number {
+export function bytesNeededFor(
+  batchBytes: number,
+  room: { walBytes: number; reusable: number; spoolEmpty: boolean; walJustCheckpointed?: boolean; walRoomy?: boolean },
+): number {
   const stored = Math.ceil(batchBytes * 1.01) + 8192;
   // With nothing spooled there is nothing to delete yet: the reserve is not needed, and insisting on
   // it could wedge a volume whose space the database file already holds as free pages.
   const reserve = room.spoolEmpty ? 0 : VOLUME_RESERVE_BYTES;
   // A WAL just checkpointed whole is rewritten from its start by this batch; otherwise small
   // transactions may have filled it up to the auto-checkpoint size first.
-  const slack = room.walJustCheckpointed ? 0 : WAL_SLACK_BYTES;
+  const slack = room.walJustCheckpointed ? 0 : walSlackBytes(room.walRoomy ? WAL_ROOMY_AUTOCHECKPOINT_PAGES : WAL_AUTOCHECKPOINT_PAGES);
   return Math.max(0, stored + slack - room.walBytes) + Math.max(0, stored - room.reusable) + reserve;
 }

@@ -12,9 +12,9 @@
 import { statSync } from 'node:fs';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Database } from '../checkpoint/database.ts';
-import { isDiskFull, StorageError, statePath, transaction } from '../checkpoint/database.ts';
+import { isDiskFull, setWalBounds, StorageError, statePath, transaction } from '../checkpoint/database.ts';
 import type { CheckpointStore } from '../checkpoint/checkpoint-store.ts';
-import { bytesNeededFor, volumeFreeBytes } from '../checkpoint/volume-room.ts';
+import { bytesNeededFor, ROOMY_ENTER_BYTES, ROOMY_EXIT_BYTES, volumeFreeBytes } from '../checkpoint/volume-room.ts';
 import { QueueClosedError, Wakeup, type DeliveryQueue, type EncodedBatch, type QueuedBatch, type QueuePressure } from './queue.ts';
 import type { Events } from '../telemetry/events.ts';
 
@@ -57,6 +57,8 @@ export class Spool implements DeliveryQueue {
   #records: number;
   #batches: number;
   #closed = false;
+  /** The WAL may grow to 4 MiB between checkpoints: the volume has plenty of room (setWalBounds). */
+  #walRoomy = false;
 
   constructor(db: Database, checkpoints: CheckpointStore, maxBytes: number, options: SpoolOptions = {}) {
     this.#db = db;
@@ -145,6 +147,7 @@ export class Spool implements DeliveryQueue {
     if (this.#options.dir === undefined) return undefined;
     const volume = volumeFreeBytes(this.#options.dir);
     if (!volume) return undefined;
+    this.#boundWal(volume.free);
     let needed = this.#needed(bytes, false);
     if (volume.free >= needed) return undefined;
     // Short: checkpoint the WAL whole, so the batch rewrites its file from the start, and look again.
@@ -152,6 +155,22 @@ export class Spool implements DeliveryQueue {
     needed = this.#needed(bytes, true);
     const again = volumeFreeBytes(this.#options.dir)?.free ?? volume.free;
     return again >= needed ? undefined : { free: again, needed };
+  }
+
+  /**
+   * Checkpoints sync the WAL and the main file: few of them while the volume has plenty of room,
+   * every 128 KiB when it has not (issue 11), with the larger WAL given back at once on the way down.
+   */
+  #boundWal(free: number): void {
+    const roomy = this.#walRoomy ? free >= ROOMY_EXIT_BYTES : free >= ROOMY_ENTER_BYTES;
+    if (roomy === this.#walRoomy) return;
+    try {
+      setWalBounds(this.#db, roomy);
+      this.#walRoomy = roomy;
+      if (!roomy) this.#checkpointWal('TRUNCATE');
+    } catch {
+      // the bounds stay as they were; the next append tries again
+    }
   }
 
   #needed(bytes: number, walJustCheckpointed: boolean): number {
@@ -162,7 +181,7 @@ export class Spool implements DeliveryQueue {
     } catch {
       // no WAL file yet
     }
-    return bytesNeededFor(bytes, { walBytes, reusable, spoolEmpty: this.#batches === 0, walJustCheckpointed });
+    return bytesNeededFor(bytes, { walBytes, reusable, spoolEmpty: this.#batches === 0, walJustCheckpointed, walRoomy: this.#walRoomy });
   }
 
   /** Copy the WAL into the main file (TRUNCATE also cuts its file to zero); true when it completed. */

@@ -1,9 +1,11 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CheckpointStore } from '../../src/checkpoint/checkpoint-store.ts';
-import { openDatabase } from '../../src/checkpoint/database.ts';
+import { openDatabase, WAL_AUTOCHECKPOINT_PAGES, WAL_ROOMY_AUTOCHECKPOINT_PAGES, type Database } from '../../src/checkpoint/database.ts';
+import { ROOMY_ENTER_BYTES, volumeFreeBytes } from '../../src/checkpoint/volume-room.ts';
+import { mountTmpfs, tmpfsAvailable } from '../helpers/tmpfs.ts';
 import { Spool } from '../../src/delivery/spool.ts';
 import { MemoryQueue } from '../../src/delivery/memory-queue.ts';
 import type { EncodedBatch } from '../../src/delivery/queue.ts';
@@ -53,6 +55,40 @@ describe('spool', () => {
     expect(appended).toBe(true);
     expect(spool.size().batches).toBe(1);
     db.close();
+  });
+});
+
+const autocheckpoint = (db: Database): number => Number((db.prepare('PRAGMA wal_autocheckpoint').get() as { wal_autocheckpoint: number }).wal_autocheckpoint);
+const probe = tmp();
+const tmpfs = tmpfsAvailable(probe);
+rmSync(probe, { recursive: true, force: true });
+
+describe('spool: WAL checkpoints by room on the volume', () => {
+  const roomy = (volumeFreeBytes(tmpdir())?.free ?? 0) >= ROOMY_ENTER_BYTES;
+
+  it.skipIf(!roomy)('lets the WAL grow to 4 MiB between checkpoints on a volume with plenty of room', async () => {
+    const dir = tmp();
+    const db = openDatabase(dir);
+    const spool = new Spool(db, new CheckpointStore(db), 1 << 20, { dir });
+    expect(autocheckpoint(db)).toBe(WAL_AUTOCHECKPOINT_PAGES);
+    await spool.append(batch(10), new Map([['s/a', '1']]));
+    expect(autocheckpoint(db)).toBe(WAL_ROOMY_AUTOCHECKPOINT_PAGES);
+    db.close();
+  });
+
+  it.skipIf(!tmpfs.ok)('keeps it to 128 KiB on a small volume', async () => {
+    const dir = tmp();
+    const mount = mountTmpfs(dir, '2m');
+    expect(mount.ok).toBe(true);
+    try {
+      const db = openDatabase(dir);
+      const spool = new Spool(db, new CheckpointStore(db), 1 << 20, { dir });
+      await spool.append(batch(10), new Map([['s/a', '1']]));
+      expect(autocheckpoint(db)).toBe(WAL_AUTOCHECKPOINT_PAGES);
+      db.close();
+    } finally {
+      if (mount.ok) mount.unmount();
+    }
   });
 });
 
