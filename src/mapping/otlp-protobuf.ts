@@ -90,9 +90,14 @@ function int64Size(value: number): number {
 }
 
 function writeFixed64(low: number, high: number): void {
-  buf.writeUInt32LE(low >>> 0, pos);
-  buf.writeUInt32LE(high >>> 0, pos + 4);
-  pos += 8;
+  buf[pos++] = low;
+  buf[pos++] = low >>> 8;
+  buf[pos++] = low >>> 16;
+  buf[pos++] = low >>> 24;
+  buf[pos++] = high;
+  buf[pos++] = high >>> 8;
+  buf[pos++] = high >>> 16;
+  buf[pos++] = high >>> 24;
 }
 
 /**
@@ -172,8 +177,38 @@ const keyBytes = (key: string): Buffer => cachedField(keyCache, 1024, 0x0a, key)
 /** LogRecord.severity_text (field 3). */
 const severityField = (text: string): Buffer => cachedField(severityCache, 64, 0x1a, text);
 
+/**
+ * Whole LogRecord.attributes fields (tag 0x32) for short string values, per key: most record
+ * attributes repeat a few values (`log.iostream: stdout`), and one copy is cheaper than measuring
+ * and writing key and value again. At most VALUES_PER_KEY values per key are kept.
+ */
+const keyValueCache = new Map<string, Map<string, Buffer>>();
+const VALUES_PER_KEY = 16;
+const SHORT_VALUE = 48;
+
 /** One KeyValue with its field tag (AnyValue of a string, bool, int64 or double). */
 function writeKeyValue(tag: number, key: string, value: AttributeValue): void {
+  if (tag === 0x32 && typeof value === 'string' && value.length <= SHORT_VALUE) {
+    let values = keyValueCache.get(key);
+    const field = values?.get(value);
+    if (field !== undefined) {
+      ensure(field.length);
+      buf.set(field, pos);
+      pos += field.length;
+      return;
+    }
+    if (values === undefined && keyValueCache.size < 256) keyValueCache.set(key, (values = new Map<string, Buffer>()));
+    if (values !== undefined && values.size < VALUES_PER_KEY) {
+      const from = pos;
+      writeKeyValueBytes(tag, key, value);
+      values.set(value, Buffer.from(buf.subarray(from, pos)));
+      return;
+    }
+  }
+  writeKeyValueBytes(tag, key, value);
+}
+
+function writeKeyValueBytes(tag: number, key: string, value: AttributeValue): void {
   const k = keyBytes(key);
   let valueBytes: number;
   let any: number;
@@ -194,7 +229,8 @@ function writeKeyValue(tag: number, key: string, value: AttributeValue): void {
   ensure(16 + kv);
   buf[pos++] = tag;
   writeUint32(kv);
-  pos += k.copy(buf, pos);
+  buf.set(k, pos);
+  pos += k.length;
   buf[pos++] = 0x12;
   writeUint32(any);
   if (typeof value === 'string') writeStringField(0x0a, value, valueBytes);
@@ -251,6 +287,27 @@ export function encodeStreamHeader(resource: Attributes, scope: { name: string; 
 
 const writeRecordAttribute = (key: string, value: AttributeValue): void => writeKeyValue(0x32, key, value);
 
+/**
+ * LogRecord.body as AnyValue{string_value}: the text is written first, behind one-byte lengths (a
+ * line under 126 bytes), and moved when its lengths need more bytes. One pass over the text
+ * instead of measuring it and then writing it. The caller ensured room for 3 bytes per unit.
+ */
+function writeBody(body: string): void {
+  buf[pos] = 0x2a;
+  buf[pos + 2] = 0x0a;
+  const at = pos + 4;
+  const n = buf.utf8Write !== undefined ? buf.utf8Write(body, at, buf.length - at) : buf.write(body, at, buf.length - at, 'utf8');
+  const inner = varintSize(n);
+  const any = 1 + inner + n;
+  const outer = varintSize(any);
+  if (inner + outer !== 2) buf.copyWithin(at + inner + outer - 2, at, at + n);
+  pos++;
+  writeUint32(any);
+  buf[pos++] = 0x0a;
+  writeUint32(n);
+  pos += n;
+}
+
 /** Room kept before the records for the ResourceLogs and ScopeLogs headers. */
 function headroom(header: StreamHeader): number {
   return header.resource.length + header.scope.length + 16;
@@ -271,8 +328,8 @@ export function encodeEntries(entries: readonly LogEntry[], fields: EntryFields,
   const observedHigh = words.high;
   for (const entry of entries) {
     const body = entry.body;
-    const bodyBytes = Buffer.byteLength(body);
-    ensure(64 + bodyBytes);
+    // At most 3 bytes per UTF-16 unit: room for the body without measuring it first.
+    ensure(64 + body.length * 3);
     buf[pos++] = 0x12; // ScopeLogs.log_records
     // The record's length is known only at its end: keep two bytes (a typical console line) and
     // move the record when its length needs another size.
@@ -292,9 +349,7 @@ export function encodeEntries(entries: readonly LogEntry[], fields: EntryFields,
       buf.set(field, pos);
       pos += field.length;
     }
-    buf[pos++] = 0x2a; // body: AnyValue{string_value}
-    writeUint32(1 + varintSize(bodyBytes) + bodyBytes);
-    writeStringField(0x0a, body, bodyBytes);
+    writeBody(body);
     fields.forEachAttribute(entry, writeRecordAttribute);
     ensure(32 + (entry.eventName ? entry.eventName.length * 3 : 0));
     buf[pos++] = 0x38; // dropped_attributes_count = 0, always written
