@@ -2,7 +2,7 @@
 // CLI, as installed) and the naive SDK pipeline in its two configurations.
 import { execFileSync, execSync, spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { stripTypeScriptTypes } from 'node:module';
 import { join } from 'node:path';
 import { BENCH_AGENT, BENCH_TOKEN, BENCH_VERSION } from './fast-foundry.ts';
@@ -118,8 +118,11 @@ export function startProgram(name: ProgramName, t: Target, naiveJs: string): Run
   }
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], cwd: t.dir });
   let tail = '';
+  // BENCH_OUTPUT=file keeps everything the program wrote (e.g. with BENCH_NODE_ARGS=--trace-gc).
+  const output = process.env.BENCH_OUTPUT;
   const keep = (chunk: Buffer): void => {
     tail = (tail + chunk.toString('utf8')).slice(-4000);
+    if (output) appendFileSync(output, chunk);
   };
   child.stdout?.on('data', keep);
   child.stderr?.on('data', keep);

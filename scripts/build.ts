@@ -79,7 +79,8 @@ await build({
     format: 'esm',
     entryFileNames: '[name].js',
     chunkFileNames: 'chunks/[name]-[hash].js',
-    minify: true,
+    // BUILD_MINIFY=0 keeps names readable in a --cpu-prof profile (bench/profile-summary.ts).
+    minify: process.env.BUILD_MINIFY !== '0',
     // One character above U+00FF would make V8 hold a whole chunk's source as UTF-16: twice the bytes.
     charset: 'ascii',
     // Error and class names stay readable in logs and stack traces.
