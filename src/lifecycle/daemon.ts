@@ -19,7 +19,7 @@ import { MemoryQueue } from '../delivery/memory-queue.ts';
 import { Pipeline } from '../delivery/pipeline.ts';
 import type { DeliveryQueue, QueuedBatch, QueuePressure } from '../delivery/queue.ts';
 import { createSource } from '../sources/registry.ts';
-import { lineStageFor } from '../processing/create-line-stage.ts';
+import { lineStagesFor } from '../processing/create-line-stage.ts';
 import { SourceRunner, type SourceStatus } from '../sources/source-runner.ts';
 import { DEFAULT_TIMING, type SupervisorTiming } from '../sources/supervisor.ts';
 import type { Source, StreamSink } from '../sources/types.ts';
@@ -160,7 +160,7 @@ export function startDaemon(config: Config, deps: DaemonDeps): Daemon {
       checkpointFor: (key) => pipeline.handedIn(key) ?? checkpoints.get(key),
       sinkFor: (descriptor) => timed(pipeline.sinkFor(mapping, descriptor), sourceConfig.name, lag),
       // One processing stage per stream (DESIGN §4.5); Hill90's typed events pass through.
-      stageFor: () => lineStageFor(sourceConfig, events),
+      stageFor: lineStagesFor(sourceConfig, events),
       logger,
       events,
       timing: deps.timing ?? DEFAULT_TIMING,

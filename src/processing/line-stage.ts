@@ -44,7 +44,7 @@ export interface LineStage {
 
 /**
  * No processing: every line is its own record at once (Hill90 events). The processing stage of a
- * source is `lineStageFor(source, events)` in create-line-stage.ts.
+ * source is `lineStagesFor(source, events)()` in create-line-stage.ts.
  */
 export function createPassThroughStage(): LineStage {
   return {

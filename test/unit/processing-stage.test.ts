@@ -4,7 +4,7 @@
  * checkpoint promise (returned lines are exactly those before heldFrom) checked after every call.
  */
 import { describe, expect, it } from 'vitest';
-import { createLineStage } from '../../src/processing/create-line-stage.ts';
+import { createLineStage, lineStageFactory } from '../../src/processing/create-line-stage.ts';
 import { DEFAULT_PROCESSING, processingSchema, type ProcessingSettings } from '../../src/processing/config-schema.ts';
 import type { LineStage, StageOutput } from '../../src/processing/line-stage.ts';
 import type { LogEntry } from '../../src/sources/types.ts';
@@ -343,6 +343,23 @@ describe('parse', () => {
     expect(parsed('{"msg":"x"}', { parse: 'logfmt' }).body).toBe('{"msg":"x"}');
     expect(parsed('{"msg":"x"}', { parse: 'none' }).body).toBe('{"msg":"x"}');
     expect(parsed('{"msg":"x"}', { parse: 'json' }).body).toBe('x');
+  });
+});
+
+describe('stages of one source', () => {
+  it('streams share the record steps but each groups its own lines (a start regex too)', () => {
+    for (const multiline of ['auto', { start: '^Traceback' }]) {
+      const next = lineStageFactory({ settings: settings({ parse: 'none', multiline, redact: { patterns: ['tok_[a-z]+'] } }), severity: SEVERITY });
+      const a = new Driver(next());
+      const b = new Driver(next());
+      a.push(['stderr', PYTHON[0]!], ['stderr', PYTHON[1]!]);
+      b.push(['stderr', 'token tok_abc in b']);
+      a.push(['stderr', PYTHON[2]!]);
+      b.flush();
+      a.flush();
+      expect(b.bodies()).toEqual(['token [REDACTED] in b']);
+      expect(a.bodies()).toEqual([PYTHON.slice(0, 3).join('\n')]);
+    }
   });
 });
 

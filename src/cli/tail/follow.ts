@@ -10,7 +10,7 @@ import { sourceMapping } from '../../mapping/mapper.ts';
 import { createStreamMapper, type LogRecord } from '../../mapping/mapper.ts';
 import { createSource } from '../../sources/registry.ts';
 import { SourceRunner } from '../../sources/source-runner.ts';
-import { lineStageFor } from '../../processing/create-line-stage.ts';
+import { lineStagesFor } from '../../processing/create-line-stage.ts';
 import { DEFAULT_TIMING } from '../../sources/supervisor.ts';
 import type { Events } from '../../telemetry/events.ts';
 import type { Logger } from '../../telemetry/logger.ts';
@@ -55,7 +55,7 @@ export function followSources(o: FollowOptions): Following {
         };
       },
       // The daemon's processing stage, so tail shows the records the daemon would export.
-      stageFor: () => lineStageFor(config, o.events),
+      stageFor: lineStagesFor(config, o.events),
       logger: o.logger,
       events: o.events,
       timing: DEFAULT_TIMING,
