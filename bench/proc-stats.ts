@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 
 export interface ProcStats {
   cpuSeconds: number;
-  /** Peak resident set (VmHWM). */
+  /** Peak resident set (VmHWM); these "MB" are MiB (kB / 1024). */
   peakRssMb: number;
   /** Resident set now (VmRSS) = anonymous (heaps, buffers) + file-backed (the node binary, shared libraries). */
   rssMb: number;

@@ -70,7 +70,8 @@ for (const scenario of scenarios) {
       results.push(result);
       appendFileSync(values.out, `${JSON.stringify({ ...context, ...result })}\n`);
       const rate = result.records_per_s === null ? '–' : result.records_per_s.toLocaleString('en-US');
-      console.error(`  (${scenario}) ${program} run ${run}: ${result.error ?? `${rate} rec/s, lost ${result.lost}, dup ${result.duplicates}, CPU ${result.cpu_s} s, peak RSS ${result.peak_rss_mb} MB`}`);
+      const limit = result.extra.memory_limit_mb == null ? '' : ` of memory_limit ${result.extra.memory_limit_mb} MiB`;
+      console.error(`  (${scenario}) ${program} run ${run}: ${result.error ?? `${rate} rec/s, lost ${result.lost}, dup ${result.duplicates}, CPU ${result.cpu_s} s, peak RSS ${result.peak_rss_mb} MB${limit}`}`);
     }
   }
 }

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { nowMs, sleep } from './clock.ts';
 import { startFastFoundry } from './fast-foundry.ts';
 import type { FastFoundry } from './fast-foundry.ts';
+import { parseSize } from '../src/config/units.ts';
 import { procStats } from './proc-stats.ts';
 import type { ProcStats } from './proc-stats.ts';
 import { startProgram, stopProgram } from './programs.ts';
@@ -134,6 +135,9 @@ async function throughput(rig: Rig, scenario: ScenarioId, program: ProgramName, 
     result.seconds = round(seconds, 2);
     result.records_per_s = seconds > 0 ? Math.round((expected - result.lost) / seconds) : null;
     result.extra.bench_cpu_s = round((own.user + own.system) / 1e6, 2);
+    // BENCH_MEMORY_LIMIT: the daemon's memory_limit, printed beside its peak RSS.
+    const limit = process.env.BENCH_MEMORY_LIMIT;
+    if (limit && program.startsWith('daemon')) result.extra.memory_limit_mb = round(parseSize(limit) / 1024 / 1024, 1);
     return result;
   } finally {
     await stopProgram(running);

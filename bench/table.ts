@@ -77,7 +77,10 @@ function notes(s: Summary): string {
   if (s.scenario === 'e') {
     return `first accepted export ${fmt(e.resume_after_s ?? null, 1)} s after the outage; ${fmt(e.backlog_delivered ?? null)} backlog records in ${fmt(e.drain_s ?? null, 2)} s; all delivered ${fmt(e.drained_after_outage_s ?? null, 1)} s after the outage`;
   }
-  return `${rss}; bench's own CPU ${fmt(e.bench_cpu_s ?? null, 2)} s`;
+  // proc-stats' MB are MiB (kB / 1024), as memory_limit's.
+  const over = s.peak_rss_mb !== null && e.memory_limit_mb != null && s.peak_rss_mb > e.memory_limit_mb;
+  const limit = e.memory_limit_mb == null ? '' : `; memory_limit ${fmt(e.memory_limit_mb)} MiB: peak RSS ${over ? 'over' : 'under'} it`;
+  return `${rss}; bench's own CPU ${fmt(e.bench_cpu_s ?? null, 2)} s${limit}`;
 }
 
 /** A Markdown table (it reads as plain text too). */

@@ -5,9 +5,11 @@
  * makes — so the batcher stops taking records and the sources stop reading (the platforms keep
  * what was not read; nothing is dropped), while the exporter goes on draining. While held back, a
  * garbage collection is asked for once a second (V8 would otherwise keep the garbage of the burst
- * that got it there). Reading resumes once the resident set is below the soft mark again, or once
- * the exporter has nothing left to drain: then waiting cannot lower memory any further (pages V8
- * or malloc keep), and one hand-off at a time goes on.
+ * that got it there). Reading resumes once the resident set is below the soft mark again. Once
+ * the exporter has nothing left to drain, waiting cannot lower memory any further (pages V8 or
+ * malloc keep): below the hard mark everything goes on; at or above it one hand-off (or, when none
+ * waits, one new connection) goes on per acknowledged batch or check interval, not all at once —
+ * a fast receiver would otherwise let every stream read again at full speed past the limit.
  */
 import { readFileSync } from 'node:fs';
 import { setFlagsFromString } from 'node:v8';
@@ -54,10 +56,15 @@ export class MemoryLimiter {
   readonly #soft: number;
   readonly #rss: () => number;
   #limited = false;
+  /** Above the soft mark with nothing left to drain, one hand-off was let go since the last look. */
+  #lent = false;
   #lastRss = 0;
   #gcAt = -Infinity;
   #timer: NodeJS.Timeout | undefined;
+  /** Hand-offs waiting (they move what is already in memory along: served first). */
   #waiters: (() => void)[] = [];
+  /** Connections waiting to open (each adds memory: served only when no hand-off waits). */
+  #openers: (() => void)[] = [];
 
   constructor(options: MemoryLimiterOptions) {
     this.#options = options;
@@ -77,8 +84,27 @@ export class MemoryLimiter {
     this.#release();
   }
 
-  /** Look at the resident set now (also done every interval); true while hand-offs are held back. */
+  /**
+   * Look at the resident set now (every interval, and after every acknowledged batch); true while
+   * hand-offs are held back. With nothing left to drain, the oldest waiting hand-off goes on.
+   */
   check(): boolean {
+    const limited = this.#measure();
+    if (limited && this.#options.drained?.()) {
+      this.#lent = false;
+      if (this.#lastRss < this.#options.limitBytes) this.#release();
+      else {
+        const wake = this.#waiters.shift() ?? this.#openers.shift();
+        if (wake) {
+          this.#lent = true;
+          wake();
+        }
+      }
+    }
+    return limited;
+  }
+
+  #measure(): boolean {
     const rss = this.#rss();
     this.#lastRss = rss;
     if (rss >= this.#soft) {
@@ -91,7 +117,6 @@ export class MemoryLimiter {
         this.#limited = true;
         this.#options.onLimited?.(rss, mark);
       }
-      if (this.#options.drained?.()) this.#release();
     } else if (this.#limited) {
       this.#limited = false;
       this.#options.onReleased?.(rss);
@@ -100,16 +125,42 @@ export class MemoryLimiter {
     return this.#limited;
   }
 
-  /** Resolves at once below the soft mark, else once the resident set is back below it (or drained, aborted, stopped). */
+  /**
+   * Resolves at once below the soft mark, else once the resident set is back below it, or when
+   * nothing is left to drain (below the hard mark: at once; at or above it: one at a time), or
+   * when aborted or stopped.
+   */
   room(signal?: AbortSignal): Promise<void> {
-    if (!this.check() || !this.#timer || signal?.aborted || this.#options.drained?.()) return Promise.resolve();
+    return this.#wait(this.#waiters, this.#waiters.length === 0, signal);
+  }
+
+  /** Like `room`, for a new connection: its turn comes only when no hand-off waits. */
+  roomToOpen(signal?: AbortSignal): Promise<void> {
+    return this.#wait(this.#openers, this.#waiters.length === 0 && this.#openers.length === 0, signal);
+  }
+
+  #wait(line: (() => void)[], first: boolean, signal?: AbortSignal): Promise<void> {
+    if (!this.#measure() || !this.#timer || signal?.aborted) return Promise.resolve();
+    if (first && this.#options.drained?.()) {
+      if (this.#lastRss < this.#options.limitBytes) return Promise.resolve();
+      if (!this.#lent) {
+        this.#lent = true;
+        return Promise.resolve();
+      }
+    }
     return new Promise<void>((resolve) => {
       const done = (): void => {
-        signal?.removeEventListener('abort', done);
+        signal?.removeEventListener('abort', onAbort);
         resolve();
       };
-      signal?.addEventListener('abort', done, { once: true });
-      this.#waiters.push(done);
+      // An aborted wait leaves the line: it must not take the next turn.
+      const onAbort = (): void => {
+        const i = line.indexOf(done);
+        if (i >= 0) line.splice(i, 1);
+        resolve();
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      line.push(done);
     });
   }
 
@@ -118,9 +169,7 @@ export class MemoryLimiter {
   }
 
   #release(): void {
-    const waiters = this.#waiters;
-    this.#waiters = [];
-    for (const wake of waiters) wake();
+    for (const line of [this.#waiters, this.#openers]) for (const wake of line.splice(0)) wake();
   }
 }
 

@@ -20,6 +20,7 @@ import { Pipeline } from '../delivery/pipeline.ts';
 import type { DeliveryQueue, QueuedBatch, QueuePressure } from '../delivery/queue.ts';
 import { createSource } from '../sources/registry.ts';
 import { lineStagesFor } from '../processing/create-line-stage.ts';
+import { ReadGate } from '../sources/read-gate.ts';
 import { SourceRunner, type SourceStatus } from '../sources/source-runner.ts';
 import { DEFAULT_TIMING, type SupervisorTiming } from '../sources/supervisor.ts';
 import type { Source, StreamSink } from '../sources/types.ts';
@@ -152,6 +153,8 @@ export function startDaemon(config: Config, deps: DaemonDeps): Daemon {
     onError: (error) => events.flushFailed((error as Error).message),
   });
   const pipeline = new Pipeline(batcher);
+  // Streams parse under permits and open only once memory allows (issue 14).
+  const gate = new ReadGate({ room: limiter ? (signal) => limiter.roomToOpen(signal) : undefined });
 
   const running = new Map<string, Running>();
   function launch(sourceConfig: SourceConfig, source: Source, resource: Config['resource']): void {
@@ -164,6 +167,7 @@ export function startDaemon(config: Config, deps: DaemonDeps): Daemon {
       logger,
       events,
       timing: deps.timing ?? DEFAULT_TIMING,
+      gate,
     });
     running.set(sourceConfig.name, { config: sourceConfig, runner });
     events.sourceStarted(sourceConfig.name);

@@ -8,6 +8,7 @@ import type { Logger } from '../telemetry/logger.ts';
 import { Backoff, sleep } from '../util/backoff.ts';
 import type { LineStage } from '../processing/line-stage.ts';
 import { PlatformError } from './errors.ts';
+import type { ReadGate } from './read-gate.ts';
 import { StreamSupervisor, type SupervisorTiming } from './supervisor.ts';
 import type { Source, StreamDescriptor, StreamSink, StreamSpec, StreamState } from './types.ts';
 
@@ -20,6 +21,8 @@ export interface SourceRunnerDeps {
   logger: Logger;
   events: Events;
   timing: SupervisorTiming;
+  /** The daemon's read gate, shared by every stream (issue 14); none: no pacing. */
+  gate?: ReadGate;
 }
 
 export interface SourceStatus {
@@ -133,6 +136,7 @@ export class SourceRunner {
         logger: this.#deps.logger,
         events: this.#deps.events,
         timing: this.#deps.timing,
+        gate: this.#deps.gate,
       });
       this.#streams.set(key, supervisor);
       this.#deps.events.streamStarted(this.name, key);

@@ -11,6 +11,7 @@ import type { Logger } from '../telemetry/logger.ts';
 import { Backoff, sleep } from '../util/backoff.ts';
 import { createPassThroughStage, type LineStage } from '../processing/line-stage.ts';
 import { readCursor } from './shared/cursor.ts';
+import type { ReadGate } from './read-gate.ts';
 import type { StreamFollower, StreamSink, StreamSpec, StreamState } from './types.ts';
 
 export interface SupervisorTiming {
@@ -33,6 +34,8 @@ export interface SupervisorDeps {
   timing: SupervisorTiming;
   /** The stream's processing stage; none: every line is its own record. */
   stage?: LineStage;
+  /** The daemon's read gate (issue 14); none: no pacing. */
+  gate?: ReadGate;
 }
 
 export class StreamSupervisor {
@@ -103,6 +106,7 @@ export class StreamSupervisor {
           logger,
           events,
           setState,
+          ...(this.#deps.gate ? { gate: this.#deps.gate } : {}),
         },
         parsed.cursor,
       );

@@ -11,6 +11,7 @@ import type { Cursor, CursorFormat } from './shared/cursor.ts';
 
 export type { AttributeValue, Attributes, LogEntry } from './log-entry.ts';
 import type { Attributes, LogEntry } from './log-entry.ts';
+import type { ReadGate } from './read-gate.ts';
 
 /** One thing that has its own log: a session, an agent, a command, a container. */
 export interface StreamDescriptor {
@@ -49,6 +50,8 @@ export interface StreamContext {
   logger: Logger;
   events: Events;
   setState(state: StreamState): void;
+  /** The daemon's read gate: readers open and parse under it (issue 14). None: no pacing. */
+  gate?: ReadGate;
 }
 
 /** A stream follower: one connection attempt, run repeatedly by the supervisor. */

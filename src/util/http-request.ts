@@ -40,6 +40,11 @@ export class ResponseBody implements AsyncIterable<Buffer> {
     this.#message = message;
   }
 
+  /** Bytes received and not read yet (for a new answer: what came with its headers). */
+  get buffered(): number {
+    return this.#message.readableLength;
+  }
+
   [Symbol.asyncIterator](): AsyncIterator<Buffer> {
     return this.#message[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
   }

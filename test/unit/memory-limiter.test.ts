@@ -62,7 +62,7 @@ describe('memory limiter', () => {
     l.stop();
   });
 
-  it('once the exporter has drained, waiting frees nothing: hand-offs go on one by one', async () => {
+  it('once the exporter has drained, waiting frees nothing: between the marks hand-offs go on', async () => {
     const { l, setRss, setQueued } = limiter(100);
     setRss(90);
     let passed = 0;
@@ -73,6 +73,52 @@ describe('memory limiter', () => {
     await vi.advanceTimersByTimeAsync(100);
     expect(passed).toBe(1);
     expect(l.status().limited).toBe(true);
+    l.stop();
+  });
+
+  it('at the hard mark with nothing left to drain, waiting hand-offs go one per look (an acknowledged batch or an interval), oldest first', async () => {
+    const { l, setRss, setQueued } = limiter(100);
+    setRss(100);
+    const passed: number[] = [];
+    for (const n of [1, 2, 3]) void l.room().then(() => passed.push(n));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(passed).toEqual([]);
+    setQueued(0);
+    l.check();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(passed).toEqual([1]);
+    // A new hand-off queues behind the waiting ones.
+    void l.room().then(() => passed.push(4));
+    l.check();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(passed).toEqual([1, 2]);
+    await vi.advanceTimersByTimeAsync(100);
+    expect(passed).toEqual([1, 2, 3]);
+    await vi.advanceTimersByTimeAsync(100);
+    expect(passed).toEqual([1, 2, 3, 4]);
+    // Nobody waiting at a look: the next one goes at once, the one after waits for the next look.
+    await vi.advanceTimersByTimeAsync(100);
+    void l.room().then(() => passed.push(5));
+    void l.room().then(() => passed.push(6));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(passed).toEqual([1, 2, 3, 4, 5]);
+    await vi.advanceTimersByTimeAsync(100);
+    expect(passed).toEqual([1, 2, 3, 4, 5, 6]);
+    l.stop();
+  });
+
+  it('at the hard mark with nothing left to drain, a waiting hand-off goes before a connection waiting to open', async () => {
+    const { l, setRss, setQueued } = limiter(100);
+    setRss(101);
+    const passed: string[] = [];
+    void l.roomToOpen().then(() => passed.push('open'));
+    void l.room().then(() => passed.push('hand-off'));
+    await vi.advanceTimersByTimeAsync(0);
+    setQueued(0);
+    await vi.advanceTimersByTimeAsync(100);
+    expect(passed).toEqual(['hand-off']);
+    await vi.advanceTimersByTimeAsync(100);
+    expect(passed).toEqual(['hand-off', 'open']);
     l.stop();
   });
 

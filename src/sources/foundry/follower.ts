@@ -76,6 +76,7 @@ export function createFoundryFollower(client: FoundryClient, target: FoundryStre
         idleTimeoutMs: IDLE_TIMEOUT_MS,
         onOpen: () => ctx.setState('connected'),
         onOversized: () => events.oversizedEvent(source, key),
+        gate: ctx.gate,
         onEvents: async (frames) => {
           // A stopped stream hands nothing more on: its successor resumes from what was handed.
           if (signal.aborted) return;

@@ -87,6 +87,7 @@ export function createHill90Follower(client: Hill90Client, target: Hill90StreamT
         idleTimeoutMs: IDLE_TIMEOUT_MS,
         onOpen: () => ctx.setState('connected'),
         onOversized: () => events.oversizedEvent(source, key),
+        gate: ctx.gate,
         onEvents: async (frames) => {
           // A stopped stream hands nothing more on: its successor resumes from what was handed.
           if (signal.aborted || ended) return;

@@ -7,6 +7,7 @@
  */
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import { httpRequest, type HttpResponse } from '../../util/http-request.ts';
+import type { ReadGate, Release } from '../read-gate.ts';
 import type { ConnectionEnd } from './connection-end.ts';
 import { readErrorBody } from './http-outcome.ts';
 
@@ -37,6 +38,11 @@ export interface SseRequest {
    */
   maxEventChars?: number;
   onOversized?(): void;
+  /**
+   * The daemon's read gate (issue 14): the connection opens under a permit, held until its first
+   * chunk was handed on, and each chunk is parsed and handed on under a permit. None: no pacing.
+   */
+  gate?: Pick<ReadGate, 'open' | 'parse'>;
 }
 
 /** Far beyond any console line; only a broken or hostile stream gets there. */
@@ -45,7 +51,10 @@ const DEFAULT_MAX_EVENT_CHARS = 16 * 1024 * 1024;
 export async function readSse(req: SseRequest): Promise<SseEnd> {
   let retryMs: number | undefined;
   let response: HttpResponse;
+  const { gate } = req;
+  let opening: Release | undefined;
   try {
+    opening = await gate?.open(req.signal);
     response = await httpRequest(req.url, {
       method: 'GET',
       headers: { accept: 'text/event-stream', 'cache-control': 'no-cache', ...req.headers },
@@ -53,12 +62,16 @@ export async function readSse(req: SseRequest): Promise<SseEnd> {
       idleTimeoutMs: req.idleTimeoutMs,
     });
   } catch (error) {
+    opening?.();
     return { kind: 'network_error', error: error as Error };
   }
   if (response.statusCode !== 200) {
+    opening?.();
     return { kind: 'http_error', status: response.statusCode, headers: response.headers, body: await readErrorBody(response.body) };
   }
   req.onOpen?.();
+  // An answer without replayed bytes (an idle session) frees its opening permit at once.
+  if (response.body.buffered === 0) opening?.();
   let pending: SseEvent[] = [];
   let overflowed = false;
   const parser = createParser({
@@ -76,6 +89,7 @@ export async function readSse(req: SseRequest): Promise<SseEnd> {
   });
   const decoder = new TextDecoder('utf-8');
   const chunks = response.body[Symbol.asyncIterator]();
+  let permit: Release | undefined;
   /**
    * Read one chunk into the parser; false at the body's end. A function of its own, not a
    * `for await` loop: a suspended loop keeps its last chunk alive while it waits (for the hand-off,
@@ -84,6 +98,8 @@ export async function readSse(req: SseRequest): Promise<SseEnd> {
   const feedNext = async (): Promise<boolean> => {
     const next = await chunks.next();
     if (next.done === true) return false;
+    // Parsed only under a permit; until then the stream holds just these bytes.
+    if (gate) permit = await gate.parse(req.signal);
     parser.feed(decoder.decode(next.value, { stream: true }));
     if (overflowed) {
       // The parser stops at the overflow; the rest of that oversized line is not a valid
@@ -102,6 +118,8 @@ export async function readSse(req: SseRequest): Promise<SseEnd> {
         pending = [];
         await handling;
       }
+      permit?.();
+      opening?.();
     }
     // A final event without its blank line is incomplete by the SSE spec and is discarded.
     return { kind: 'ended', retryMs };
@@ -109,6 +127,8 @@ export async function readSse(req: SseRequest): Promise<SseEnd> {
     if (pending.length > 0) await req.onEvents(pending);
     return { kind: 'network_error', error: error as Error, retryMs };
   } finally {
+    permit?.();
+    opening?.();
     response.body.destroy();
   }
 }
