@@ -19,7 +19,8 @@ describe('process metrics', () => {
     expect(value(text, 'process_cpu_seconds_total')).toBeGreaterThan(0);
     expect(value(text, 'process_cpu_user_seconds_total')).toBeLessThanOrEqual(value(text, 'process_cpu_seconds_total'));
     expect(value(text, 'process_resident_memory_bytes')).toBeGreaterThan(10 * 1024 * 1024);
-    expect(value(text, 'process_start_time_seconds')).toBeLessThanOrEqual(Date.now() / 1000);
+    // Whole seconds, rounded as prom-client does.
+    expect(Math.abs(value(text, 'process_start_time_seconds') - (Date.now() / 1000 - process.uptime()))).toBeLessThanOrEqual(1);
     expect(value(text, 'nodejs_heap_size_used_bytes')).toBeGreaterThan(0);
     expect(value(text, 'nodejs_eventloop_lag_seconds')).toBeGreaterThanOrEqual(0);
     const elu = value(text, 'nodejs_eventloop_utilization');
