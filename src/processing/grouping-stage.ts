@@ -109,7 +109,7 @@ export function createGroupingStage(rule: GroupingRule, limits: GroupingLimits, 
     const open = openBy.get(key);
     if (open && offer(open, seq, entry, nowMs)) return;
     const held = single(seq, entry);
-    if (rule.starts(entry.body)) {
+    if (starts(entry.body)) {
       held.open = rule.open(entry.body);
       held.bytes = Buffer.byteLength(entry.body);
       held.deadline = nowMs + limits.timeoutMs;
@@ -142,13 +142,26 @@ export function createGroupingStage(rule: GroupingRule, limits: GroupingLimits, 
     return queue.splice(0, take).map(output);
   }
 
+  /**
+   * `rule.starts` of the line `mayHold` was last asked about: the follower asks mayHold and then
+   * pushes the same line, and the auto rule scans the whole line for "Error", "Exception", …
+   */
+  let askedBody: string | undefined;
+  let askedStarts = false;
+  const starts = (body: string): boolean => {
+    if (body === askedBody) return askedStarts;
+    askedBody = body;
+    askedStarts = rule.starts(body);
+    return askedStarts;
+  };
+
   return {
     mayHold(entry) {
-      return queue.length > 0 || rule.starts(entry.body);
+      return queue.length > 0 || starts(entry.body);
     },
     push(seq, entry, nowMs) {
       // The common case: nothing held and the line starts no group. It leaves at once.
-      if (queue.length === 0 && !rule.starts(entry.body)) return [{ firstSeq: seq, lastSeq: seq, entry: steps(entry) }];
+      if (queue.length === 0 && !starts(entry.body)) return [{ firstSeq: seq, lastSeq: seq, entry: steps(entry) }];
       place(seq, entry, nowMs);
       return drain();
     },
