@@ -20,7 +20,7 @@ import { Pipeline } from '../delivery/pipeline.ts';
 import type { DeliveryQueue, QueuedBatch, QueuePressure } from '../delivery/queue.ts';
 import { createSource } from '../sources/registry.ts';
 import { lineStagesFor } from '../processing/create-line-stage.ts';
-import { ReadGate } from '../sources/read-gate.ts';
+import { OPENING_PERMITS, ReadGate } from '../sources/read-gate.ts';
 import { SourceRunner, type SourceStatus } from '../sources/source-runner.ts';
 import { DEFAULT_TIMING, type SupervisorTiming } from '../sources/supervisor.ts';
 import type { Source, StreamSink } from '../sources/types.ts';
@@ -154,7 +154,7 @@ export function startDaemon(config: Config, deps: DaemonDeps): Daemon {
   });
   const pipeline = new Pipeline(batcher);
   // Streams parse under permits and open only once memory allows (issue 14).
-  const gate = new ReadGate({ room: limiter ? (signal) => limiter.roomToOpen(signal) : undefined });
+  const gate = new ReadGate(limiter ? { room: (signal) => limiter.roomToOpen(signal), openingPermits: OPENING_PERMITS } : {});
 
   const running = new Map<string, Running>();
   function launch(sourceConfig: SourceConfig, source: Source, resource: Config['resource']): void {

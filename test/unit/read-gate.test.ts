@@ -1,9 +1,10 @@
 /**
- * The read gate (sources/read-gate.ts): parse permits first come first served, opening permits
- * behind memory_limit's room, aborted waits leave the line without taking a permit.
+ * The read gate (sources/read-gate.ts): parse permits first come first served, aborted waits leave
+ * the line without taking a permit, connections open behind memory_limit's room and (with a
+ * limit) a few at a time, a permit back after a grace time when no answer came.
  */
-import { describe, expect, it } from 'vitest';
-import { ReadGate } from '../../src/sources/read-gate.ts';
+import { describe, expect, it, vi } from 'vitest';
+import { OPENING_GRACE_MS, ReadGate, type Opening } from '../../src/sources/read-gate.ts';
 
 const tick = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
@@ -48,18 +49,41 @@ describe('read gate', () => {
     expect(next).toBe(true);
   });
 
-  it('a connection opens once memory has room, then under an opening permit', async () => {
+  it('without opening permits, a connection opens once memory has room, however many are opening', async () => {
     let allow: () => void = () => undefined;
     const room = new Promise<void>((resolve) => (allow = resolve));
-    const gate = new ReadGate({ openingPermits: 1, room: () => room });
+    const gate = new ReadGate({ room: () => room });
     let opened = 0;
-    void gate.open().then(() => opened++);
-    void gate.open().then(() => opened++);
+    for (let i = 0; i < 20; i++) void gate.open().then(() => opened++);
     await tick();
     expect(opened).toBe(0);
     allow();
     await tick();
-    expect(opened).toBe(1);
-    expect(gate.taken.opening).toBe(1);
+    expect(opened).toBe(20);
+  });
+
+  it('with opening permits, the next connection opens once one was given back, or when an answer is late', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      const gate = new ReadGate({ openingPermits: 1 });
+      const first = await gate.open();
+      let second: Opening | undefined;
+      let third = false;
+      void gate.open().then((opening) => (second = opening));
+      void gate.open().then(() => (third = true));
+      // Answered: kept past the grace time, until given back.
+      first.answered();
+      await vi.advanceTimersByTimeAsync(OPENING_GRACE_MS * 2);
+      expect(second).toBeUndefined();
+      first.release();
+      await vi.advanceTimersByTimeAsync(0);
+      expect(second).toBeDefined();
+      expect(third).toBe(false);
+      // The second never gets an answer (a server that sends no headers): the grace time frees it.
+      await vi.advanceTimersByTimeAsync(OPENING_GRACE_MS);
+      expect(third).toBe(true);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

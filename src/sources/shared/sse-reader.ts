@@ -7,7 +7,7 @@
  */
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import { httpRequest, type HttpResponse } from '../../util/http-request.ts';
-import type { ReadGate, Release } from '../read-gate.ts';
+import type { Opening, ReadGate, Release } from '../read-gate.ts';
 import type { ConnectionEnd } from './connection-end.ts';
 import { readErrorBody } from './http-outcome.ts';
 
@@ -39,8 +39,9 @@ export interface SseRequest {
   maxEventChars?: number;
   onOversized?(): void;
   /**
-   * The daemon's read gate (issue 14): the connection opens under a permit, held until its first
-   * chunk was handed on, and each chunk is parsed and handed on under a permit. None: no pacing.
+   * The daemon's read gate (issue 14): the connection opens under a permit, given back once its
+   * first chunk was handed on (or the answer brought none), and each chunk is parsed and handed on
+   * under a permit. None: no pacing.
    */
   gate?: Pick<ReadGate, 'open' | 'parse'>;
 }
@@ -52,7 +53,7 @@ export async function readSse(req: SseRequest): Promise<SseEnd> {
   let retryMs: number | undefined;
   let response: HttpResponse;
   const { gate } = req;
-  let opening: Release | undefined;
+  let opening: Opening | undefined;
   try {
     opening = await gate?.open(req.signal);
     response = await httpRequest(req.url, {
@@ -62,16 +63,17 @@ export async function readSse(req: SseRequest): Promise<SseEnd> {
       idleTimeoutMs: req.idleTimeoutMs,
     });
   } catch (error) {
-    opening?.();
+    opening?.release();
     return { kind: 'network_error', error: error as Error };
   }
+  opening?.answered();
   if (response.statusCode !== 200) {
-    opening?.();
+    opening?.release();
     return { kind: 'http_error', status: response.statusCode, headers: response.headers, body: await readErrorBody(response.body) };
   }
   req.onOpen?.();
-  // An answer without replayed bytes (an idle session) frees its opening permit at once.
-  if (response.body.buffered === 0) opening?.();
+  // An answer without replayed bytes (an idle session) gives its opening permit back at once.
+  if (response.body.buffered === 0) opening?.release();
   let pending: SseEvent[] = [];
   let overflowed = false;
   const parser = createParser({
@@ -119,7 +121,7 @@ export async function readSse(req: SseRequest): Promise<SseEnd> {
         await handling;
       }
       permit?.();
-      opening?.();
+      opening?.release();
     }
     // A final event without its blank line is incomplete by the SSE spec and is discarded.
     return { kind: 'ended', retryMs };
@@ -128,7 +130,7 @@ export async function readSse(req: SseRequest): Promise<SseEnd> {
     return { kind: 'network_error', error: error as Error, retryMs };
   } finally {
     permit?.();
-    opening?.();
+    opening?.release();
     response.body.destroy();
   }
 }
