@@ -39,6 +39,12 @@ export interface MemoryLimiterOptions {
   /** Called once each time the limiter starts holding hand-offs back. */
   onLimited?(rssBytes: number, mark: 'soft' | 'hard'): void;
   onReleased?(rssBytes: number): void;
+  /**
+   * Called once per episode when the resident set is at or above the hard mark with nothing left to
+   * drain: what the daemon holds open (its streams' connections and state) needs more than the
+   * limit, and waiting cannot help. New connections then open one at a time.
+   */
+  onBelowFloor?(rssBytes: number): void;
   intervalMs?: number;
   /** The least time between two forced collections. */
   gcIntervalMs?: number;
@@ -58,6 +64,8 @@ export class MemoryLimiter {
   #limited = false;
   /** Above the soft mark with nothing left to drain, one hand-off was let go since the last look. */
   #lent = false;
+  /** onBelowFloor was called in this episode. */
+  #floorReported = false;
   #lastRss = 0;
   #gcAt = -Infinity;
   #timer: NodeJS.Timeout | undefined;
@@ -94,6 +102,10 @@ export class MemoryLimiter {
       this.#lent = false;
       if (this.#lastRss < this.#options.limitBytes) this.#release();
       else {
+        if (!this.#floorReported) {
+          this.#floorReported = true;
+          this.#options.onBelowFloor?.(this.#lastRss);
+        }
         const wake = this.#waiters.shift() ?? this.#openers.shift();
         if (wake) {
           this.#lent = true;
@@ -119,6 +131,7 @@ export class MemoryLimiter {
       }
     } else if (this.#limited) {
       this.#limited = false;
+      this.#floorReported = false;
       this.#options.onReleased?.(rss);
       this.#release();
     }

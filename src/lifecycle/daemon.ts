@@ -117,6 +117,7 @@ export function startDaemon(config: Config, deps: DaemonDeps): Daemon {
           drained: () => inner.size().batches === 0,
           onLimited: (rss, mark) => events.memoryLimited(rss, mark, memoryLimit),
           onReleased: (rss) => events.memoryReleased(rss),
+          onBelowFloor: (rss) => events.memoryBelowFloor(rss, memoryLimit),
         });
   limiter?.start();
   const queue = observeAcks(inner, (batch) => {

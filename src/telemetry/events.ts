@@ -206,6 +206,15 @@ export class Events {
     );
   }
 
+  /** At the hard mark with nothing left to send: the limit is below what the open streams need. */
+  memoryBelowFloor(rssBytes: number, limitBytes: number): void {
+    const mib = (bytes: number): string => `${Math.round(bytes / 1048576)} MiB`;
+    this.logger.warn(
+      { event: 'memory.below_floor', rss_bytes: rssBytes, limit_bytes: limitBytes },
+      `memory at ${mib(rssBytes)} with nothing left to send, above memory_limit (${mib(limitBytes)}): what the daemon keeps open (its streams' connections and state) needs more than the limit, so new streams open one at a time; raise memory_limit or follow fewer streams (about 90 MB plus 40 KB per stream)`,
+    );
+  }
+
   memoryReleased(rssBytes: number): void {
     this.logger.info({ event: 'memory.released', rss_bytes: rssBytes }, 'memory below the soft mark again: reading resumes');
   }

@@ -28,6 +28,7 @@ describe('memory limiter', () => {
       drained: () => queued === 0,
       onLimited: (bytes, mark) => events.push(`limited ${mark} ${bytes / MiB}`),
       onReleased: (bytes) => events.push(`released ${bytes / MiB}`),
+      onBelowFloor: (bytes) => events.push(`below floor ${bytes / MiB}`),
       intervalMs: 100,
       gcIntervalMs: 1000,
     });
@@ -104,6 +105,22 @@ describe('memory limiter', () => {
     expect(passed).toEqual([1, 2, 3, 4, 5]);
     await vi.advanceTimersByTimeAsync(100);
     expect(passed).toEqual([1, 2, 3, 4, 5, 6]);
+    l.stop();
+  });
+
+  it('says once per episode when the hard mark holds with nothing left to drain (the limit is below what the daemon keeps open)', async () => {
+    const { l, events, setRss, setQueued } = limiter(100);
+    setRss(100);
+    await vi.advanceTimersByTimeAsync(300);
+    expect(events).toEqual(['limited hard 100']); // the exporter still has work: waiting may help
+    setQueued(0);
+    await vi.advanceTimersByTimeAsync(500);
+    expect(events).toEqual(['limited hard 100', 'below floor 100']);
+    setRss(70);
+    await vi.advanceTimersByTimeAsync(100);
+    setRss(105);
+    await vi.advanceTimersByTimeAsync(200);
+    expect(events).toEqual(['limited hard 100', 'below floor 100', 'released 70', 'limited hard 105', 'below floor 105']);
     l.stop();
   });
 
