@@ -7,6 +7,7 @@
 import type { Logger } from './logger.ts';
 import { createMetrics, type CounterName, type Labels, type LabelsOf, type Metrics } from './metrics.ts';
 import { clip } from '../util/clip.ts';
+import { formatBytes } from '../util/format-bytes.ts';
 
 export type { CounterName, Labels };
 
@@ -208,10 +209,9 @@ export class Events {
 
   /** At the hard mark with nothing left to send: the limit is below what the open streams need. */
   memoryBelowFloor(rssBytes: number, limitBytes: number): void {
-    const mib = (bytes: number): string => `${Math.round(bytes / 1048576)} MiB`;
     this.logger.warn(
       { event: 'memory.below_floor', rss_bytes: rssBytes, limit_bytes: limitBytes },
-      `memory at ${mib(rssBytes)} with nothing left to send, above memory_limit (${mib(limitBytes)}): what the daemon keeps open (its streams' connections and state) needs more than the limit, so new streams open one at a time; raise memory_limit or follow fewer streams (about 90 MB plus 40 KB per stream)`,
+      `memory at ${formatBytes(rssBytes)} with nothing left to send, above memory_limit (${formatBytes(limitBytes)}): what the daemon keeps open (its streams' connections and state) needs more than the limit, so new streams open one at a time; raise memory_limit or follow fewer streams (about 90 MB plus 40 KB per stream)`,
     );
   }
 

@@ -1,4 +1,5 @@
 /** `status`'s screen: one table row per source, its troubled streams, then exporter and spool. */
+import { formatBytes } from '../../util/format-bytes.ts';
 import { sumBy, type Sample } from './prometheus-text.ts';
 
 /** The /readyz body (DESIGN §6). */
@@ -32,12 +33,6 @@ export function formatSeconds(s: number): string {
   if (s < 120) return `${Math.round(s)}s`;
   if (s < 7200) return `${Math.floor(s / 60)}m${String(Math.round(s % 60)).padStart(2, '0')}s`;
   return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
-}
-
-export function formatBytes(n: number): string {
-  if (n < 1024) return `${n} B`;
-  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KiB`;
-  return `${(n / 1024 / 1024).toFixed(1)} MiB`;
 }
 
 function ago(iso: string | null, now: number): string {
