@@ -137,6 +137,14 @@ function writeJson(chunks: JsonChunk[]): Uint8Array {
  * came from which source: a one-source batch is exact; a mixed one is split in the order the
  * sources first added records (metrics only: the records themselves are exact).
  */
+/** The records of `chunks` cut in two halves and written back; undefined below two records. */
+function halve<T extends { records: unknown[] }>(chunks: T[], write: (part: T[]) => Uint8Array): { firstCount: number; halves: Uint8Array[] } | undefined {
+  const total = chunks.reduce((n, c) => n + c.records.length, 0);
+  if (total < 2) return undefined;
+  const firstCount = Math.floor(total / 2);
+  return { firstCount, halves: cut(chunks, firstCount).map(write) };
+}
+
 function splitCounts(bySource: Record<string, number>, n: number): [Record<string, number>, Record<string, number>] {
   const first: Record<string, number> = {};
   const second: Record<string, number> = {};
@@ -155,22 +163,9 @@ export async function splitBatch(batch: EncodedBatch): Promise<[EncodedBatch, En
   if (batch.records < 2) return undefined;
   const zipped = batch.contentEncoding === 'gzip';
   const raw = zipped ? new Uint8Array(await gunzip(batch.payload)) : batch.payload;
-  const json = batch.contentType.includes('json');
-  const halves: Uint8Array[] = [];
-  let firstCount: number;
-  if (json) {
-    const chunks = parseJson(raw);
-    const total = chunks.reduce((n, c) => n + c.records.length, 0);
-    if (total < 2) return undefined;
-    firstCount = Math.floor(total / 2);
-    for (const part of cut(chunks, firstCount)) halves.push(writeJson(part));
-  } else {
-    const chunks = parseProtobuf(raw);
-    const total = chunks.reduce((n, c) => n + c.records.length, 0);
-    if (total < 2) return undefined;
-    firstCount = Math.floor(total / 2);
-    for (const part of cut(chunks, firstCount)) halves.push(writeProtobuf(part));
-  }
+  const split = batch.contentType.includes('json') ? halve(parseJson(raw), writeJson) : halve(parseProtobuf(raw), writeProtobuf);
+  if (!split) return undefined;
+  const { firstCount, halves } = split;
   const payloads = zipped ? await Promise.all(halves.map((h) => gzip(h, { level: 1 }))) : halves;
   const counts = splitCounts(batch.bySource, firstCount);
   const total = batch.records;

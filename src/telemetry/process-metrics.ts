@@ -31,7 +31,7 @@ export function registerProcessMetrics(registry: Registry): void {
       help,
       registers,
       collect() {
-        // A counter only goes up: set it by adding the difference to what it shows.
+        // The process's own total: a counter cannot be set, so it is reset and counted up to it.
         const seconds = read(process.cpuUsage()) / 1e6;
         this.reset();
         this.inc(seconds);
